@@ -1,0 +1,47 @@
+// The CLI edge: runs a command's action, maps every error to one line plus a hint, and is the only place that exits.
+import { Command, CommanderError } from 'commander';
+import { EXIT, KtoolError, toKtoolError } from '../errors.js';
+import { err, processIo, type Io } from '../io.js';
+import { paint } from './style.js';
+
+/** Prints a KtoolError as `error: message` and `hint: ...` on stderr; the stack only with --debug. */
+export function reportError(io: Io, error: unknown, debug: boolean): number {
+  const e = toKtoolError(error);
+  const c = paint(io);
+  err(io, `${c.red('error:')} ${e.message}`);
+  if (e.hint) err(io, `${c.dim('hint:')} ${e.hint}`);
+  if (debug) {
+    err(io, String(e.stack));
+    if (e.cause instanceof Error && e.cause.stack) err(io, `caused by: ${e.cause.stack}`);
+  }
+  return e.exitCode;
+}
+
+/**
+ * Parses argv with the given program and exits with the action's code.
+ * Commander's own usage errors exit 2, like ours.
+ */
+export async function main(program: Command, argv: string[] = process.argv): Promise<never> {
+  const io = processIo();
+  program.exitOverride();
+  program.configureOutput({ writeErr: (s) => io.stderr.write(s), writeOut: (s) => io.stdout.write(s) });
+  let code: number = EXIT.ok;
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version arrive here as "errors" with exit code 0.
+      code = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    } else {
+      code = reportError(io, error, argv.includes('--debug'));
+    }
+  }
+  // Let pending writes to a pipe drain before exiting.
+  await new Promise<void>((resolve) => io.stdout.write('', () => resolve()));
+  process.exit(code);
+}
+
+/** Throws a KtoolError for an interrupted run; the edge turns it into exit 130. */
+export function interrupted(what: string): KtoolError {
+  return new KtoolError('INTERRUPTED', `${what} interrupted`, { exitCode: EXIT.interrupted });
+}

@@ -1,0 +1,35 @@
+// Decoration for humans: colours and spinners only on a TTY, both written to stderr-side concerns.
+import { Chalk, type ChalkInstance } from 'chalk';
+import ora, { type Ora } from 'ora';
+import type { Io } from '../io.js';
+
+/** A chalk instance that colours only when the stream is a TTY and NO_COLOR is unset (FORCE_COLOR wins). */
+export function paint(io: Io, stream: 'stdout' | 'stderr' = 'stderr'): ChalkInstance {
+  const env = io.env;
+  let level: 0 | 1 | 2 | 3 = io[stream].isTTY ? 1 : 0;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') level = 0;
+  if (env.FORCE_COLOR !== undefined) level = env.FORCE_COLOR === '0' ? 0 : 1;
+  return new Chalk({ level });
+}
+
+export interface Progress {
+  update(text: string): void;
+  succeed(text: string): void;
+  fail(text: string): void;
+  stop(): void;
+}
+
+/** An ora spinner on stderr when it is a TTY; otherwise silent, so pipes and CI logs stay clean. */
+export function progress(io: Io, text: string): Progress {
+  if (!io.stderr.isTTY || io.env.CI) {
+    // Not interactive: no animation, just the outcome as a plain line (failures are reported by the edge).
+    return { update() {}, succeed: (t) => void io.stderr.write(`${t}\n`), fail() {}, stop() {} };
+  }
+  const spinner: Ora = ora({ text, stream: io.stderr as NodeJS.WriteStream }).start();
+  return {
+    update: (t) => void (spinner.text = t),
+    succeed: (t) => void spinner.succeed(t),
+    fail: (t) => void spinner.fail(t),
+    stop: () => void spinner.stop(),
+  };
+}

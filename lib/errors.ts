@@ -1,0 +1,44 @@
+// The one error vocabulary: every failure a user can see is a KtoolError with a code, an exit code and a hint.
+
+/** Documented exit codes (README "Exit codes"). */
+export const EXIT = {
+  ok: 0,
+  failed: 1, // the operation ran and failed (a message not acknowledged, a broker that died)
+  usage: 2, // bad flag, bad value, missing argument
+  unreachable: 3, // could not reach Kafka, or a wait ran past its timeout
+  environment: 4, // something this machine lacks: Java, Maven, a free port
+  interrupted: 130, // Ctrl-C
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export interface KtoolErrorOptions {
+  exitCode?: number;
+  hint?: string;
+  cause?: unknown;
+}
+
+export class KtoolError extends Error {
+  readonly code: string;
+  readonly exitCode: number;
+  readonly hint: string | undefined;
+
+  constructor(code: string, message: string, options: KtoolErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'KtoolError';
+    this.code = code;
+    this.exitCode = options.exitCode ?? EXIT.failed;
+    this.hint = options.hint;
+  }
+}
+
+export function usageError(message: string, hint?: string): KtoolError {
+  return new KtoolError('USAGE', message, { exitCode: EXIT.usage, hint });
+}
+
+/** Wraps anything thrown into a KtoolError, keeping the original as its cause. */
+export function toKtoolError(error: unknown): KtoolError {
+  if (error instanceof KtoolError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new KtoolError('INTERNAL', message, { cause: error });
+}

@@ -1,0 +1,77 @@
+// The shape of a local stack, decided before anything runs: node ids, ports, directories. Pure.
+import { join } from 'node:path';
+import type { KafkaVersion } from './versions.js';
+
+export type StackMode = 'kraft' | 'zookeeper';
+
+export interface StackOptions {
+  brokers: number;
+  mode: StackMode;
+  kafka: KafkaVersion;
+  host: string;
+  /** Client port of the first broker; the others and the controllers follow it (see planStack). */
+  basePort: number;
+  /** Maximum JVM heap per process, e.g. `512m`. */
+  heap: string;
+}
+
+export interface NodePlan {
+  role: 'broker' | 'zookeeper';
+  id: number;
+  /** Client port (brokers) or client port of ZooKeeper. */
+  port: number;
+  /** KRaft controller port of this combined broker+controller node. */
+  controllerPort?: number;
+  dir: string;
+  configFile: string;
+  logFile: string;
+  dataDir: string;
+}
+
+export interface StackPlan extends StackOptions {
+  runDir: string;
+  nodes: NodePlan[];
+  bootstrap: string;
+  /** Every port the stack listens on, checked free before start. */
+  ports: number[];
+}
+
+export const MAX_BROKERS = 9;
+
+/**
+ * Port layout from base port B with n brokers: clients B..B+n-1; KRaft controllers B+n..B+2n-1;
+ * in ZooKeeper mode, ZooKeeper at B+n. One broker on 9092 thus has its controller on 9093.
+ */
+export function planStack(options: StackOptions, runDir: string): StackPlan {
+  const { brokers: n, host, basePort } = options;
+  const nodesDir = join(runDir, 'nodes');
+  const node = (role: NodePlan['role'], id: number, port: number, controllerPort?: number): NodePlan => {
+    const dir = join(nodesDir, role === 'zookeeper' ? 'zookeeper' : `broker-${id}`);
+    return {
+      role,
+      id,
+      port,
+      ...(controllerPort === undefined ? {} : { controllerPort }),
+      dir,
+      configFile: join(dir, role === 'zookeeper' ? 'zookeeper.properties' : 'server.properties'),
+      logFile: join(dir, 'out.log'),
+      dataDir: join(dir, 'data'),
+    };
+  };
+  const nodes: NodePlan[] = [];
+  if (options.mode === 'zookeeper') nodes.push(node('zookeeper', 0, basePort + n));
+  for (let i = 0; i < n; i++) {
+    nodes.push(node('broker', i + 1, basePort + i, options.mode === 'kraft' ? basePort + n + i : undefined));
+  }
+  const ports = nodes.flatMap((x) => (x.controllerPort === undefined ? [x.port] : [x.port, x.controllerPort]));
+  const bootstrap = nodes
+    .filter((x) => x.role === 'broker')
+    .map((x) => `${host}:${x.port}`)
+    .join(',');
+  return { ...options, runDir, nodes, bootstrap, ports: ports.sort((a, b) => a - b) };
+}
+
+/** How many consecutive ports a stack of this shape needs from its base port. */
+export function portSpan(brokers: number, mode: StackMode): number {
+  return mode === 'kraft' ? 2 * brokers : brokers + 1;
+}

@@ -1,0 +1,109 @@
+// Renders the Java .properties and logging files for each node of a plan. Pure: text in, text out.
+import type { NodePlan, StackPlan } from './plan.js';
+
+export type Properties = Record<string, string | number | boolean>;
+
+/** Java .properties text; values are never followed by comments (they would become part of the value). */
+export function renderProperties(props: Properties, header: string): string {
+  const escape = (v: string) => v.replace(/\\/g, '\\\\');
+  const lines = Object.entries(props).map(([k, v]) => `${k}=${escape(String(v))}`);
+  return `# ${header}\n${lines.join('\n')}\n`;
+}
+
+/** Settings every node shares: internal topics sized to the cluster, no rebalance delay. */
+function clusterDefaults(plan: StackPlan): Properties {
+  const rf = Math.min(plan.brokers, 3);
+  const minIsr = Math.min(plan.brokers, 2);
+  const props: Properties = {
+    'offsets.topic.replication.factor': rf,
+    // Default 50 partitions make the first consumer group slow to start.
+    'offsets.topic.num.partitions': 1,
+    'transaction.state.log.replication.factor': rf,
+    'transaction.state.log.min.isr': minIsr,
+    'transaction.state.log.num.partitions': 1,
+    // Default 3 s delays every first group join.
+    'group.initial.rebalance.delay.ms': 0,
+    'num.partitions': 1,
+  };
+  if (plan.kafka.line.startsWith('4.')) {
+    props['share.coordinator.state.topic.replication.factor'] = rf;
+    props['share.coordinator.state.topic.min.isr'] = minIsr;
+  }
+  return props;
+}
+
+export function brokerProperties(plan: StackPlan, node: NodePlan): Properties {
+  const h = plan.host;
+  const base = { ...clusterDefaults(plan), 'log.dirs': node.dataDir };
+  if (plan.mode === 'zookeeper') {
+    const zk = plan.nodes.find((x) => x.role === 'zookeeper');
+    if (!zk) throw new Error('a ZooKeeper-mode plan has no ZooKeeper node');
+    return {
+      'broker.id': node.id,
+      'zookeeper.connect': `${h}:${zk.port}`,
+      listeners: `PLAINTEXT://${h}:${node.port}`,
+      'advertised.listeners': `PLAINTEXT://${h}:${node.port}`,
+      ...base,
+    };
+  }
+  const voters = plan.nodes
+    .filter((x) => x.role === 'broker')
+    .map((x) => `${x.id}@${h}:${x.controllerPort}`)
+    .join(',');
+  return {
+    'process.roles': 'broker,controller',
+    'node.id': node.id,
+    'controller.quorum.voters': voters,
+    listeners: `PLAINTEXT://${h}:${node.port},CONTROLLER://${h}:${node.controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://${h}:${node.port}`,
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    ...base,
+  };
+}
+
+export function zookeeperProperties(plan: StackPlan, node: NodePlan): Properties {
+  return {
+    dataDir: node.dataDir,
+    clientPort: node.port,
+    clientPortAddress: plan.host,
+    maxClientCnxns: 0,
+    'admin.enableServer': false,
+  };
+}
+
+/** Console logging (the launcher redirects it to the node's out.log), in the backend the version uses. */
+export function loggingConfig(plan: StackPlan): { fileName: string; text: string } {
+  if (plan.kafka.logging === 'log4j2') {
+    return {
+      fileName: 'log4j2.properties',
+      text: [
+        'status = warn',
+        'appender.console.type = Console',
+        'appender.console.name = STDOUT',
+        'appender.console.layout.type = PatternLayout',
+        'appender.console.layout.pattern = [%d] %p %m (%c)%n',
+        'rootLogger.level = info',
+        'rootLogger.appenderRef.stdout.ref = STDOUT',
+        '',
+      ].join('\n'),
+    };
+  }
+  return {
+    fileName: 'log4j.properties',
+    text: [
+      'log4j.rootLogger=INFO, stdout',
+      'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
+      'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
+      'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
+      '',
+    ].join('\n'),
+  };
+}
+
+/** The log line that says a node is serving. */
+export function readyLine(plan: StackPlan, node: NodePlan): RegExp {
+  if (node.role === 'zookeeper') return /binding to port/;
+  return plan.mode === 'kraft' ? /Kafka Server started/ : new RegExp(`\\[KafkaServer id=${node.id}\\] started`);
+}

@@ -1,0 +1,52 @@
+// The record of a running (or stopped, kept) stack: written atomically to <runDir>/state.json.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StackMode } from './plan.js';
+
+export interface ProcessState {
+  role: 'broker' | 'zookeeper';
+  id: number;
+  port: number;
+  controllerPort?: number;
+  pid: number;
+  /** A string only our process's command line contains (its config file path). */
+  marker: string;
+  logFile: string;
+}
+
+export interface StackState {
+  provider: 'local';
+  kafka: string;
+  mode: StackMode;
+  brokers: number;
+  basePort: number;
+  host: string;
+  bootstrap: string;
+  clusterId?: string;
+  runDir: string;
+  /** running: processes were started; kept: stopped by `down --keep`, data still on disk. */
+  status: 'running' | 'kept';
+  startedAt: string;
+  processes: ProcessState[];
+}
+
+export const stateFile = (runDir: string) => join(runDir, 'state.json');
+
+export function readState(runDir: string): StackState | undefined {
+  const file = stateFile(runDir);
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as StackState;
+}
+
+export function writeState(state: StackState): void {
+  mkdirSync(state.runDir, { recursive: true });
+  const file = stateFile(state.runDir);
+  writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2) + '\n');
+  renameSync(`${file}.tmp`, file);
+}
+
+/** Removes what kstack created in the run directory, and nothing else that may live there. */
+export function removeStack(runDir: string): void {
+  rmSync(join(runDir, 'nodes'), { recursive: true, force: true });
+  rmSync(stateFile(runDir), { force: true });
+}

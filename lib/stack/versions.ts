@@ -1,0 +1,30 @@
+// The Kafka versions kstack can run, and the defaults the whole toolkit shares (one source of truth).
+
+export type LoggingBackend = 'log4j1' | 'log4j2';
+
+export interface KafkaVersion {
+  /** What users type: `--kafka 3.9`. */
+  line: string;
+  /** The exact Apache Kafka release resolved from Maven Central. */
+  version: string;
+  /** The pom under lib/stack/maven/ that pins its jars. */
+  pom: string;
+  logging: LoggingBackend;
+  zookeeper: boolean;
+}
+
+export const KAFKA_VERSIONS: readonly KafkaVersion[] = [
+  // 3.9 is the Kafka inside Confluent Platform 7.9 (the compose stack), the last line with ZooKeeper.
+  { line: '3.9', version: '3.9.1', pom: 'kafka-3.9.pom.xml', logging: 'log4j1', zookeeper: true },
+  { line: '4.1', version: '4.1.1', pom: 'kafka-4.1.pom.xml', logging: 'log4j2', zookeeper: false },
+];
+
+export const DEFAULT_KAFKA_LINE = '3.9';
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 9092;
+export const DEFAULT_BROKERS = `${DEFAULT_HOST}:${DEFAULT_PORT}`;
+
+/** Finds a version by line (`4.1`) or exact release (`4.1.1`); undefined if unknown. */
+export function findKafkaVersion(name: string): KafkaVersion | undefined {
+  return KAFKA_VERSIONS.find((v) => v.line === name || v.version === name);
+}
