@@ -1,5 +1,5 @@
 // The only file that imports kafkajs: client factory, a logger that writes to stderr, and small cluster queries.
-import { Kafka, logLevel, type KafkaConfig, type LogEntry, type logCreator } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type KafkaConfig, type LogEntry, type Message, type logCreator } from 'kafkajs';
 import type { Writable } from 'node:stream';
 import { EXIT, KtoolError } from './errors.js';
 
@@ -15,7 +15,7 @@ export interface ConnectionOptions {
 
 /** kafkajs's default logger writes to stdout; ours writes JSON-ish lines to stderr. */
 function stderrLogger(stream: Writable): logCreator {
-  const names = ['NOTHING', 'ERROR', 'WARN', 'INFO', 'DEBUG'];
+  const names: Record<number, string> = { [logLevel.ERROR]: 'ERROR', [logLevel.WARN]: 'WARN', [logLevel.INFO]: 'INFO', [logLevel.DEBUG]: 'DEBUG' };
   return () => (entry: LogEntry) => {
     const { message, ...rest } = entry.log;
     stream.write(`[kafkajs ${names[entry.level]}] ${entry.namespace}: ${message} ${JSON.stringify(rest)}\n`);
@@ -79,4 +79,229 @@ export async function describeBrokers(options: ConnectionOptions): Promise<{ bro
   } finally {
     await admin.disconnect().catch(() => {});
   }
+}
+
+/** Creates a topic and waits until its leaders are elected; false if it already existed. */
+export async function createTopic(options: ConnectionOptions, topic: string, partitions: number, replicationFactor = 1, configs: Record<string, string> = {}): Promise<boolean> {
+  const admin = createKafka(options).admin();
+  try {
+    await withDeadline(admin.connect(), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
+    const configEntries = Object.entries(configs).map(([name, value]) => ({ name, value }));
+    return await withDeadline(
+      admin.createTopics({ waitForLeaders: true, timeout: options.timeoutMs, topics: [{ topic, numPartitions: partitions, replicationFactor, configEntries }] }),
+      options.timeoutMs,
+      () => unreachable(options.brokers, options.timeoutMs),
+    );
+  } catch (e) {
+    throw mapKafkaError(e, options, topic);
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** Partition leaders, replicas and in-sync replicas of a topic. */
+export async function topicPartitions(options: ConnectionOptions, topic: string): Promise<Array<{ partition: number; leader: number; replicas: number[]; isr: number[] }>> {
+  const admin = createKafka(options).admin();
+  try {
+    await withDeadline(admin.connect(), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
+    const meta = await withDeadline(admin.fetchTopicMetadata({ topics: [topic] }), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
+    return (meta.topics[0]?.partitions ?? []).map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr }));
+  } catch (e) {
+    throw mapKafkaError(e, options, topic);
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+// ---- producing -------------------------------------------------------------
+
+export type Acks = -1 | 0 | 1;
+
+export interface OutRecord {
+  key: Buffer | string | null;
+  value: Buffer | string | null;
+  partition?: number;
+  headers?: Record<string, string | Buffer>;
+}
+
+export interface Delivery {
+  topic: string;
+  partition: number;
+  /** The offset the broker assigned; null with acks=0, which returns none. */
+  offset: string | null;
+}
+
+export interface RecordProducer {
+  /** Sends records to one topic and resolves with one Delivery per record, in input order, after the acks. */
+  send(topic: string, records: OutRecord[]): Promise<Delivery[]>;
+  close(): Promise<void>;
+}
+
+/** A producer that knows each record's partition (our partitioner wrapper records kafkajs's choice). */
+export async function openProducer(options: ConnectionOptions & { acks: Acks }): Promise<RecordProducer> {
+  const chosen = new WeakMap<object, number>();
+  const idempotent = options.acks === -1;
+  const producer = createKafka(options).producer({
+    idempotent,
+    // kafkajs keeps ordering under retries only with one request in flight when idempotent.
+    ...(idempotent ? { maxInFlightRequests: 1 } : {}),
+    createPartitioner: () => {
+      // The Java client's murmur2 partitioner: same key, same partition as Kafka's own tools.
+      const inner = Partitioners.DefaultPartitioner();
+      return (args) => {
+        const p = inner(args);
+        chosen.set(args.message, p);
+        return p;
+      };
+    },
+  });
+  await withDeadline(producer.connect(), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
+  return {
+    async send(topic, records) {
+      const messages: Message[] = records.map((r) => ({
+        key: r.key,
+        value: r.value,
+        ...(r.partition === undefined ? {} : { partition: r.partition }),
+        ...(r.headers ? { headers: r.headers } : {}),
+      }));
+      const meta = await producer.send({ topic, messages, acks: options.acks });
+      const next = new Map<number, bigint>();
+      for (const m of meta) {
+        const base = m.baseOffset ?? m.offset;
+        if (base !== undefined && base !== '-1') next.set(m.partition, BigInt(base));
+      }
+      return messages.map((m) => {
+        const partition = m.partition ?? chosen.get(m) ?? -1;
+        const offset = next.get(partition);
+        if (offset === undefined) return { topic, partition, offset: null };
+        next.set(partition, offset + 1n);
+        return { topic, partition, offset: offset.toString() };
+      });
+    },
+    close: () => producer.disconnect(),
+  };
+}
+
+// ---- consuming -------------------------------------------------------------
+
+export interface InRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer | null>;
+}
+
+export interface ConsumerHandlers {
+  /** Returns false to stop: no further record is handed over, and this one's offset is committed. */
+  onRecord(record: InRecord): boolean;
+  /** The partitions this member owns after each (re)balance. */
+  onAssigned(assignment: Record<string, number[]>): void;
+  /** The consumer died and kafkajs will not restart it. */
+  onCrash(error: Error): void;
+}
+
+export interface RecordConsumer {
+  /** Stops fetching; the offsets of records already handed to onRecord are committed first. */
+  stop(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openConsumer(
+  options: ConnectionOptions & { groupId: string; topics: string[]; fromBeginning: boolean },
+  handlers: ConsumerHandlers,
+): Promise<RecordConsumer> {
+  const consumer = createKafka(options).consumer({
+    groupId: options.groupId,
+    allowAutoTopicCreation: false,
+    // A fetch on an idle partition waits this long at the broker, and stop() waits for that fetch;
+    // kafkajs's 5 s default made every exit slow. 500 ms is librdkafka's (kcat's) default.
+    maxWaitTimeInMs: 500,
+  });
+  consumer.on(consumer.events.GROUP_JOIN, (e) => handlers.onAssigned(e.payload.memberAssignment));
+  consumer.on(consumer.events.CRASH, (e) => {
+    if (!e.payload.restart) handlers.onCrash(e.payload.error);
+  });
+  const deadline = () => unreachable(options.brokers, options.timeoutMs);
+  try {
+    await withDeadline(consumer.connect(), options.timeoutMs, deadline);
+    await withDeadline(consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning }), options.timeoutMs, deadline);
+  } catch (e) {
+    await consumer.disconnect().catch(() => {});
+    throw mapKafkaError(e, options);
+  }
+  await consumer.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      const headers: Record<string, Buffer | null> = {};
+      for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = Array.isArray(v) ? (v[0] as Buffer) : ((v as Buffer | undefined) ?? null);
+      const more = handlers.onRecord({ topic, partition, offset: message.offset, timestamp: message.timestamp, key: message.key, value: message.value, headers });
+      // Called synchronously so kafkajs's loop sees it before the next record; not awaited (it waits for this batch).
+      if (!more) void consumer.stop();
+    },
+  });
+  return { stop: () => consumer.stop(), close: () => consumer.disconnect() };
+}
+
+/** Partition offsets of a topic: low (earliest) and high (next to be written). */
+export async function topicOffsets(options: ConnectionOptions, topic: string): Promise<Array<{ partition: number; low: string; high: string }>> {
+  const admin = createKafka(options).admin();
+  try {
+    await withDeadline(admin.connect(), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
+    const offsets = await withDeadline(admin.fetchTopicOffsets(topic), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
+    return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high }));
+  } catch (e) {
+    throw mapKafkaError(e, options, topic);
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** Committed offsets of a group on a topic; -1 where nothing is committed. */
+export async function committedOffsets(options: ConnectionOptions, groupId: string, topic: string): Promise<Map<number, bigint>> {
+  const admin = createKafka(options).admin();
+  try {
+    await withDeadline(admin.connect(), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
+    const [result] = await withDeadline(admin.fetchOffsets({ groupId, topics: [topic] }), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
+    return new Map((result?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+export async function deleteGroup(options: ConnectionOptions, groupId: string): Promise<void> {
+  const admin = createKafka(options).admin();
+  try {
+    await withDeadline(admin.connect().then(() => admin.deleteGroups([groupId])), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** Maps kafkajs errors by class name and protocol error type (never by message text) to KtoolErrors. */
+export function mapKafkaError(error: unknown, options: ConnectionOptions, topic?: string): KtoolError {
+  if (error instanceof KtoolError) return error;
+  const e = error as { name?: string; type?: string; cause?: unknown; message?: string };
+  const type = e.type ?? (e.cause as { type?: string } | undefined)?.type;
+  if (type === 'UNKNOWN_TOPIC_OR_PARTITION') {
+    return new KtoolError('UNKNOWN_TOPIC', `topic ${topic ? `"${topic}" ` : ''}does not exist`, {
+      exitCode: EXIT.failed,
+      hint: 'check the name (a typo?), or create it: kproduce creates topics on a broker that auto-creates them',
+      cause: error,
+    });
+  }
+  if (type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE') {
+    return new KtoolError('MESSAGE_TOO_LARGE', 'the broker refused a record as too large', {
+      hint: 'raise the topic\'s max.message.bytes (and the broker\'s message.max.bytes), or send smaller records',
+      cause: error,
+    });
+  }
+  if (type?.endsWith('_AUTHORIZATION_FAILED')) {
+    return new KtoolError('NOT_AUTHORIZED', `not authorized (${type})`, { hint: 'ask for the ACL this operation needs', cause: error });
+  }
+  if (e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSNumberOfRetriesExceeded' || e.name === 'KafkaJSBrokerNotFound' || e.name === 'KafkaJSConnectionClosedError') {
+    return unreachable(options.brokers, options.timeoutMs, error);
+  }
+  return new KtoolError('KAFKA_ERROR', `Kafka said: ${e.message ?? String(error)}`, { cause: error });
 }

@@ -1,5 +1,6 @@
 // Renders the Java .properties and logging files for each node of a plan. Pure: text in, text out.
 import type { NodePlan, StackPlan } from './plan.js';
+import { DEFAULT_PARTITIONS } from './versions.js';
 
 export type Properties = Record<string, string | number | boolean>;
 
@@ -23,7 +24,7 @@ function clusterDefaults(plan: StackPlan): Properties {
     'transaction.state.log.num.partitions': 1,
     // Default 3 s delays every first group join.
     'group.initial.rebalance.delay.ms': 0,
-    'num.partitions': 1,
+    'num.partitions': DEFAULT_PARTITIONS,
   };
   if (plan.kafka.line.startsWith('4.')) {
     props['share.coordinator.state.topic.replication.factor'] = rf;

@@ -23,6 +23,8 @@ export const DEFAULT_KAFKA_LINE = '3.9';
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 9092;
 export const DEFAULT_BROKERS = `${DEFAULT_HOST}:${DEFAULT_PORT}`;
+/** Partitions of auto-created topics such as `teste`: enough to show a group splitting them. */
+export const DEFAULT_PARTITIONS = 3;
 
 /** Finds a version by line (`4.1`) or exact release (`4.1.1`); undefined if unknown. */
 export function findKafkaVersion(name: string): KafkaVersion | undefined {

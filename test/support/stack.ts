@@ -1,0 +1,40 @@
+// Starts a private stack for one test file: its own run dir and free ports, always stopped afterwards.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localProvider, type UpResult } from '../../lib/stack/index.js';
+import { stackPaths, type StackPaths } from '../../lib/stack/paths.js';
+import { findFreeBlock } from '../../lib/stack/ports.js';
+import { portSpan, type StackMode } from '../../lib/stack/plan.js';
+import { DEFAULT_HOST, findKafkaVersion } from '../../lib/stack/versions.js';
+
+export interface PrivateStack extends UpResult {
+  paths: StackPaths;
+  basePort: number;
+  stop(keep?: boolean): Promise<void>;
+}
+
+export async function privateStack(shape: { brokers?: number; mode?: StackMode; kafka?: string; paths?: StackPaths; basePort?: number } = {}): Promise<PrivateStack> {
+  const brokers = shape.brokers ?? 1;
+  const mode = shape.mode ?? 'kraft';
+  const kafka = findKafkaVersion(shape.kafka ?? '3.9');
+  if (!kafka) throw new Error(`unknown Kafka ${shape.kafka}`);
+  const paths = shape.paths ?? stackPaths(process.env, { runDir: mkdtempSync(join(tmpdir(), 'kstack-it-')) });
+  const basePort = shape.basePort ?? (await findFreeBlock(portSpan(brokers, mode), DEFAULT_HOST));
+  let result: UpResult;
+  try {
+    result = await localProvider.up({ brokers, mode, kafka, host: DEFAULT_HOST, basePort, heap: '384m', timeoutMs: 120_000, paths });
+  } catch (e) {
+    if (!shape.paths) rmSync(paths.runDir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    ...result,
+    paths,
+    basePort,
+    async stop(keep = false) {
+      await localProvider.down({ paths, timeoutMs: 20_000, keep });
+      if (!keep) rmSync(paths.runDir, { recursive: true, force: true });
+    },
+  };
+}

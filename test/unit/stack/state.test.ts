@@ -1,0 +1,119 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readState, removeStack, stateFile, writeState, type StackState } from '../../../lib/stack/state.js';
+
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kstack-state-test-'));
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function sampleState(runDir: string, overrides: Partial<StackState> = {}): StackState {
+  return {
+    provider: 'local',
+    kafka: '3.9.1',
+    mode: 'kraft',
+    brokers: 2,
+    basePort: 9092,
+    host: '127.0.0.1',
+    bootstrap: '127.0.0.1:9092,127.0.0.1:9093',
+    clusterId: 'q1Sh-9_ISia_zwGINzRvyQ',
+    runDir,
+    status: 'running',
+    startedAt: '2025-01-01T10:00:00.000Z',
+    processes: [
+      { role: 'broker', id: 1, port: 9092, controllerPort: 9094, pid: 1234, marker: `${runDir}/nodes/broker-1/server.properties`, logFile: `${runDir}/nodes/broker-1/out.log` },
+      { role: 'broker', id: 2, port: 9093, controllerPort: 9095, pid: 1235, marker: `${runDir}/nodes/broker-2/server.properties`, logFile: `${runDir}/nodes/broker-2/out.log` },
+    ],
+    ...overrides,
+  };
+}
+
+describe('writeState and readState', () => {
+  it.each([
+    { what: 'a running kraft stack', overrides: {} },
+    { what: 'a kept stack without a cluster id', overrides: { status: 'kept' as const, clusterId: undefined } },
+    {
+      what: 'a zookeeper stack',
+      overrides: {
+        mode: 'zookeeper' as const,
+        brokers: 1,
+        bootstrap: '127.0.0.1:9092',
+        processes: [
+          { role: 'zookeeper' as const, id: 0, port: 9093, pid: 99, marker: 'zk.properties', logFile: 'zk.log' },
+          { role: 'broker' as const, id: 1, port: 9092, pid: 100, marker: 'server.properties', logFile: 'b.log' },
+        ],
+      },
+    },
+  ])('round-trips $what', ({ overrides }) => {
+    const state = sampleState(dir, overrides);
+    writeState(state);
+    expect(readState(dir)).toEqual(JSON.parse(JSON.stringify(state)));
+  });
+
+  it('returns undefined when there is no state file', () => {
+    expect(readState(dir)).toBeUndefined();
+    expect(readState(join(dir, 'does-not-exist'))).toBeUndefined();
+  });
+
+  it('creates a missing run directory', () => {
+    const runDir = join(dir, 'a', 'b', 'run');
+    writeState(sampleState(runDir));
+    expect(readState(runDir)?.runDir).toBe(runDir);
+  });
+
+  it('writes <runDir>/state.json atomically: no .tmp file is left behind', () => {
+    writeState(sampleState(dir));
+    writeState(sampleState(dir, { status: 'kept' }));
+    expect(readdirSync(dir)).toEqual(['state.json']);
+    expect(stateFile(dir)).toBe(join(dir, 'state.json'));
+    expect(existsSync(`${stateFile(dir)}.tmp`)).toBe(false);
+  });
+
+  it('replaces the previous state', () => {
+    writeState(sampleState(dir));
+    writeState(sampleState(dir, { status: 'kept', brokers: 1 }));
+    expect(readState(dir)).toMatchObject({ status: 'kept', brokers: 1 });
+  });
+
+  it('writes readable JSON ending in a newline', () => {
+    writeState(sampleState(dir));
+    const text = readFileSync(stateFile(dir), 'utf8');
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(JSON.parse(text)).toMatchObject({ provider: 'local', bootstrap: '127.0.0.1:9092,127.0.0.1:9093' });
+  });
+});
+
+describe('removeStack', () => {
+  it('removes nodes/ and state.json and leaves everything else in the run directory', () => {
+    writeState(sampleState(dir));
+    mkdirSync(join(dir, 'nodes', 'broker-1', 'data'), { recursive: true });
+    writeFileSync(join(dir, 'nodes', 'broker-1', 'server.properties'), 'node.id=1\n');
+    writeFileSync(join(dir, 'nodes', 'broker-1', 'data', 'meta.properties'), 'x\n');
+    writeFileSync(join(dir, 'notes.txt'), 'mine\n');
+    writeFileSync(join(dir, 'state.json.bak'), '{}\n');
+    mkdirSync(join(dir, 'cache'));
+    writeFileSync(join(dir, 'cache', 'kafka.jar'), 'jar');
+
+    removeStack(dir);
+
+    expect(readdirSync(dir).sort()).toEqual(['cache', 'notes.txt', 'state.json.bak']);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine\n');
+    expect(readFileSync(join(dir, 'cache', 'kafka.jar'), 'utf8')).toBe('jar');
+    expect(readState(dir)).toBeUndefined();
+  });
+
+  it.each([
+    { what: 'an empty run directory', runDir: () => dir },
+    { what: 'a missing run directory', runDir: () => join(dir, 'missing') },
+  ])('does nothing on $what', ({ runDir }) => {
+    expect(() => removeStack(runDir())).not.toThrow();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
