@@ -107,12 +107,12 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
       cause: failure,
     });
   }
+  if (acknowledged === 0 && !interrupted && o.messages.length === 0) {
+    throw new KtoolError('EMPTY_INPUT', 'no messages: the input was empty', { exitCode: EXIT.usage, hint: 'pass messages as arguments, or pipe lines on stdin' });
+  }
   if (o.messages.length === 0) {
     const rate = elapsedMs > 0 ? Math.round((acknowledged * 1000) / elapsedMs) : acknowledged;
     err(io, `kproduce: ${acknowledged} messages acknowledged in ${elapsedMs} ms (${rate} msg/s)${interrupted ? ', interrupted' : ''}`);
-  }
-  if (acknowledged === 0 && !interrupted && o.messages.length === 0) {
-    throw new KtoolError('EMPTY_INPUT', 'no messages: the input was empty', { exitCode: EXIT.usage, hint: 'pass messages as arguments, or pipe lines on stdin' });
   }
   return { acknowledged, failed, elapsedMs, interrupted };
 }

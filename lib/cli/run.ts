@@ -23,8 +23,13 @@ export function reportError(io: Io, error: unknown, debug: boolean): number {
  */
 export async function main(program: Command, argv: string[] = process.argv): Promise<never> {
   const io = processIo();
-  program.exitOverride();
-  program.configureOutput({ writeErr: (s) => io.stderr.write(s), writeOut: (s) => io.stdout.write(s) });
+  // Commander copies these settings to subcommands only when they are created, so apply them to the whole tree.
+  const configure = (cmd: Command): void => {
+    cmd.exitOverride();
+    cmd.configureOutput({ writeErr: (s) => io.stderr.write(s), writeOut: (s) => io.stdout.write(s) });
+    cmd.commands.forEach(configure);
+  };
+  configure(program);
   let code: number = EXIT.ok;
   try {
     await program.parseAsync(argv);

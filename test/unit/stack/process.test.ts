@@ -224,7 +224,7 @@ describe('waitForLogLine', () => {
     const file = join(dir, 'out.log');
     writeFileSync(file, '');
     const marker = newMarker();
-    const script = "console.log('ERROR bad config: log.dirs'); setTimeout(() => process.exit(1), 200)";
+    const script = "console.log('ERROR bad config: log.dirs'); process.exitCode = 1";
     const pid = spawnDetached(NODE, ['-e', script, marker], file, dir);
     detachedPids.push({ pid, marker });
     const started = Date.now();

@@ -1,0 +1,96 @@
+import { InvalidArgumentError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { intInRange, parseBrokerList, parseHeap, parsePort, parseTimeoutMs } from '../../../lib/cli/options.js';
+
+describe('intInRange(1, 10)', () => {
+  const parse = intInRange(1, 10);
+
+  it.each([
+    { value: '1', n: 1 },
+    { value: '10', n: 10 },
+    { value: '7', n: 7 },
+    { value: '007', n: 7 },
+    { value: ' 5 ', n: 5 },
+  ])('parses $value as $n', ({ value, n }) => {
+    expect(parse(value)).toBe(n);
+  });
+
+  it.each(['0', '11', '100', '', ' ', 'abc', '-1', '+1', '1.5', '1e1', '0x5', '5x', '1 0'])('rejects %j', (value) => {
+    expect(() => parse(value)).toThrow(InvalidArgumentError);
+  });
+
+  it.each([
+    { value: 'abc', message: 'expected a whole number from 1 to 10, got "abc".' },
+    { value: '11', message: 'expected a whole number from 1 to 10, got 11.' },
+  ])('says what it expected for $value', ({ value, message }) => {
+    expect(() => parse(value)).toThrow(message);
+  });
+});
+
+describe('parseTimeoutMs', () => {
+  it.each([
+    { value: '1', n: 1 },
+    { value: '30000', n: 30_000 },
+    { value: '3600000', n: 3_600_000 },
+  ])('parses $value as $n ms', ({ value, n }) => {
+    expect(parseTimeoutMs(value)).toBe(n);
+  });
+
+  it.each(['0', '3600001', '-5', '10s', '1.5', ''])('rejects %j', (value) => {
+    expect(() => parseTimeoutMs(value)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('parsePort', () => {
+  it.each([
+    { value: '1', n: 1 },
+    { value: '9092', n: 9092 },
+    { value: '65535', n: 65_535 },
+  ])('parses $value as $n', ({ value, n }) => {
+    expect(parsePort(value)).toBe(n);
+  });
+
+  it.each(['0', '65536', '99999', '-1', '9092.0', 'http', ''])('rejects %j', (value) => {
+    expect(() => parsePort(value)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('parseHeap', () => {
+  it.each([
+    { value: '512m', heap: '512m' },
+    { value: '384M', heap: '384m' },
+    { value: '1g', heap: '1g' },
+    { value: '2G', heap: '2g' },
+  ])('parses $value as $heap', ({ value, heap }) => {
+    expect(parseHeap(value)).toBe(heap);
+  });
+
+  it.each(['512', 'm', 'g', '512k', '1gb', '1.5g', '-1g', ' 512m', '512m ', '512 m', ''])('rejects %j', (value) => {
+    expect(() => parseHeap(value)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('parseBrokerList', () => {
+  it.each([
+    { value: 'localhost:9092', list: ['localhost:9092'] },
+    { value: '127.0.0.1:9092', list: ['127.0.0.1:9092'] },
+    { value: 'a:9092,b:9093', list: ['a:9092', 'b:9093'] },
+    { value: ' a:9092 , b:9093 ', list: ['a:9092', 'b:9093'] },
+    { value: 'a:9092,,b:9093,', list: ['a:9092', 'b:9093'] },
+    { value: '[::1]:9092', list: ['[::1]:9092'] },
+    { value: 'kafka-1.example.com:19092,[fe80::1]:9092', list: ['kafka-1.example.com:19092', '[fe80::1]:9092'] },
+  ])('parses $value', ({ value, list }) => {
+    expect(parseBrokerList(value)).toEqual(list);
+  });
+
+  it.each(['', ' ', ',', ',,', 'localhost', 'localhost:', ':9092', 'host:port', 'a b:9092', 'a:9092,b', '::1:9092', '[::1]', '[::1]:', 'a:123456'])(
+    'rejects %j',
+    (value) => {
+      expect(() => parseBrokerList(value)).toThrow(InvalidArgumentError);
+    },
+  );
+
+  it('names the bad entry', () => {
+    expect(() => parseBrokerList('a:9092,oops,b:9093')).toThrow('got "oops"');
+  });
+});
