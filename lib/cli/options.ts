@@ -15,16 +15,23 @@ export const parseTimeoutMs = intInRange(1, 3_600_000);
 
 export const parsePort = intInRange(1, 65_535);
 
-/** A JVM heap size such as 512m or 1g. */
+/** A JVM heap size such as 512m or 1g; at least 128m, the heap floor kstack starts the JVM with. */
 export function parseHeap(value: string): string {
-  if (!/^\d+[mMgG]$/.test(value)) throw new InvalidArgumentError(`expected a size like 384m or 1g, got "${value}".`);
+  const m = /^(\d+)([mMgG])$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`expected a size like 384m or 1g, got "${value}".`);
+  const mib = Number(m[1]) * (m[2]!.toLowerCase() === 'g' ? 1024 : 1);
+  if (mib < 128) throw new InvalidArgumentError(`expected at least 128m (a broker needs it), got "${value}".`);
   return value.toLowerCase();
 }
 
 /** A comma-separated list of host:port. */
 export function parseBrokerList(value: string): string[] {
   const list = value.split(',').map((s) => s.trim()).filter(Boolean);
-  const bad = list.find((b) => !/^[^\s:]+:\d{1,5}$/.test(b) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(b));
+  const portOk = (b: string) => {
+    const port = Number(b.slice(b.lastIndexOf(':') + 1));
+    return port >= 1 && port <= 65_535;
+  };
+  const bad = list.find((b) => !(/^[^\s:]+:\d{1,5}$/.test(b) || /^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(b)) || !portOk(b));
   if (list.length === 0 || bad !== undefined) {
     throw new InvalidArgumentError(`expected host:port[,host:port...], got "${bad ?? value}".`);
   }

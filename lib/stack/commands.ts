@@ -5,7 +5,7 @@ import { paint, progress } from '../cli/style.js';
 import { chooseProvider, describeShape } from './index.js';
 import { ensureJars, cachedJars } from './maven.js';
 import { stackPaths, type StackPaths } from './paths.js';
-import { MAX_BROKERS, type StackMode } from './plan.js';
+import { MAX_BROKERS, portSpan, type StackMode } from './plan.js';
 import { DEFAULT_HOST, KAFKA_VERSIONS, findKafkaVersion, type KafkaVersion } from './versions.js';
 import type { StackState } from './state.js';
 
@@ -40,6 +40,10 @@ export async function upCommand(io: Io, o: UpCommandOptions, paths: StackPaths =
     throw new KtoolError('USAGE', `Kafka ${kafka.version} has no ZooKeeper mode`, { exitCode: EXIT.usage, hint: 'use --zookeeper with --kafka 3.9, or drop --zookeeper' });
   }
   if (o.brokers > MAX_BROKERS) throw new KtoolError('USAGE', `at most ${MAX_BROKERS} brokers`, { exitCode: EXIT.usage });
+  const lastPort = o.port + portSpan(o.brokers, mode) - 1;
+  if (lastPort > 65_535) {
+    throw new KtoolError('USAGE', `--port ${o.port} leaves no room: this stack needs ports ${o.port}-${lastPort}`, { exitCode: EXIT.usage, hint: `choose --port ${65_535 - portSpan(o.brokers, mode) + 1} or lower` });
+  }
   const spinner = progress(io, 'starting Kafka');
   try {
     const result = await chooseProvider().up({

@@ -4,9 +4,17 @@ import { DEFAULT_PARTITIONS } from './versions.js';
 
 export type Properties = Record<string, string | number | boolean>;
 
-/** Java .properties text; values are never followed by comments (they would become part of the value). */
+/**
+ * Java .properties text; values are never followed by comments (they would become part of the value).
+ * Kafka loads the file as ISO-8859-1, so anything beyond printable ASCII is written as a \uXXXX escape.
+ */
 export function renderProperties(props: Properties, header: string): string {
-  const escape = (v: string) => v.replace(/\\/g, '\\\\');
+  const escape = (v: string) =>
+    v
+      .replace(/\\/g, '\\\\')
+      .replace(/\n/g, '\\n')
+      .replace(/\r/g, '\\r')
+      .replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const lines = Object.entries(props).map(([k, v]) => `${k}=${escape(String(v))}`);
   return `# ${header}\n${lines.join('\n')}\n`;
 }

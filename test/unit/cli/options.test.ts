@@ -94,3 +94,21 @@ describe('parseBrokerList', () => {
     expect(() => parseBrokerList('a:9092,oops,b:9093')).toThrow('got "oops"');
   });
 });
+
+describe('edge cases found in review', () => {
+  it.each(['localhost:0', 'localhost:99999', '[::1]:70000', 'a:1,b:65536'])('parseBrokerList rejects the out-of-range port in %s', (value) => {
+    expect(() => parseBrokerList(value)).toThrow(InvalidArgumentError);
+  });
+
+  it.each(['localhost:1', 'b:65535', '[::1]:9092'])('parseBrokerList accepts %s', (value) => {
+    expect(parseBrokerList(value)).toEqual([value]);
+  });
+
+  it.each(['0m', '0g', '64m', '127m'])('parseHeap rejects %s, below the 128m floor', (value) => {
+    expect(() => parseHeap(value)).toThrow(/at least 128m/);
+  });
+
+  it.each([['128m', '128m'], ['1G', '1g']])('parseHeap accepts %s', (value, expected) => {
+    expect(parseHeap(value)).toBe(expected);
+  });
+});

@@ -218,3 +218,36 @@ describe('readyLine', () => {
     expect(re.test(notReady)).toBe(false);
   });
 });
+
+describe('renderProperties read back by Java itself', () => {
+  it('keeps non-ASCII, newlines and backslashes intact through java.util.Properties (ISO-8859-1)', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { spawnSync } = await import('node:child_process');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'props-java-'));
+    try {
+      const values = { ascii: '/tmp/data', accents: '/tmp/dados-ção/ü', emoji: 'x😀y', newline: 'a\nb', backslash: 'C:\\kafka' };
+      writeFileSync(join(dir, 'p.properties'), renderProperties(values, 'from a test'));
+      // Java reads the file the way Kafka's Utils.loadProps does (an InputStream, so ISO-8859-1), and prints JSON-escaped code points.
+      writeFileSync(
+        join(dir, 'Load.java'),
+        `import java.io.*; import java.util.*;
+public class Load { public static void main(String[] a) throws Exception {
+  Properties p = new Properties(); try (InputStream in = new FileInputStream(a[0])) { p.load(in); }
+  for (String k : new TreeSet<>(p.stringPropertyNames())) { StringBuilder b = new StringBuilder();
+    for (char c : p.getProperty(k).toCharArray()) b.append(String.format("\\\\u%04x", (int) c));
+    System.out.println(k + "=" + b); } } }`,
+      );
+      const r = spawnSync('java', [join(dir, 'Load.java'), join(dir, 'p.properties')], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr).toBe('');
+      const read = Object.fromEntries(r.stdout.trim().split('\n').map((l) => {
+        const [k, v] = [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)];
+        return [k, JSON.parse(`"${v}"`)];
+      }));
+      expect(read).toEqual(values);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
