@@ -1,5 +1,6 @@
 // kstack as a user runs it: up prints KAFKA_BROKERS last, is idempotent, status tells the truth, down stops it.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,5 +80,32 @@ describe.sequential('kstack', () => {
     const r = await run('kstack', args, { env });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+
+  it('says how to get Java when there is none, exit 4', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'no-java-'));
+    try {
+      const r = await run('kstack', ['up', '--port', String(await findFreeBlock(2, '127.0.0.1'))], { env: { ...env, PATH: empty, JAVA_HOME: '' } });
+      expect(r.code).toBe(4);
+      expect(r.stderr).toMatch(/^error: Java was not found .*\nhint: install Java 17 or newer/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('says how to get Maven when the jars are not cached and there is no mvn, exit 4', async () => {
+    // Java is on PATH, Maven is not, and KSTACK_HOME points at an empty cache.
+    const bin = mkdtempSync(join(tmpdir(), 'java-only-'));
+    const home = mkdtempSync(join(tmpdir(), 'kstack-home-'));
+    const java = spawnSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' }).stdout.trim();
+    symlinkSync(java, join(bin, 'java'));
+    try {
+      const r = await run('kstack', ['up', '--port', String(await findFreeBlock(2, '127.0.0.1'))], { env: { KSTACK_HOME: home, PATH: bin, JAVA_HOME: '' } });
+      expect(r.code).toBe(4);
+      expect(r.stderr).toMatch(/error: Maven was not found .*\nhint: install Maven 3/);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
