@@ -33,11 +33,11 @@ export async function consume(io: Io, o: ConsumeOptions): Promise<ConsumeResult>
   const c = paint(io, 'stdout');
   const cErr = paint(io, 'stderr');
 
-  // For -e: the end of each partition at start, and the next offset to read on each assigned partition.
-  const ends = new Map<string, bigint>();
+  // For -e: each partition's offsets at start (the end to reach), and the next offset to read on each assigned partition.
+  const bounds = new Map<string, { low: bigint; high: bigint }>();
   if (o.exitAtEnd) {
     for (const topic of o.topics) {
-      for (const p of await topicOffsets(o.connection, topic)) ends.set(tp(topic, p.partition), BigInt(p.high));
+      for (const p of await topicOffsets(o.connection, topic)) bounds.set(tp(topic, p.partition), { low: BigInt(p.low), high: BigInt(p.high) });
     }
   }
   const position = new Map<string, bigint>();
@@ -46,7 +46,7 @@ export async function consume(io: Io, o: ConsumeOptions): Promise<ConsumeResult>
   let finish!: (error?: Error) => void;
   const finished = new Promise<Error | undefined>((resolve) => (finish = resolve));
 
-  const atEnd = () => assigned !== undefined && assigned.every((k) => (position.get(k) ?? -1n) >= (ends.get(k) ?? 0n));
+  const atEnd = () => assigned !== undefined && assigned.every((k) => (position.get(k) ?? -1n) >= (bounds.get(k)?.high ?? 0n));
   const spinner = progress(io, `joining group ${groupId}`);
 
   const consumer = await openConsumer(
@@ -66,7 +66,7 @@ export async function consume(io: Io, o: ConsumeOptions): Promise<ConsumeResult>
         const parts = Object.entries(assignment).map(([t, ps]) => `${t}[${[...ps].sort((a, b) => a - b).join(',')}]`);
         err(io, cErr.dim(`group ${throwaway ? '(throwaway) ' : ''}${groupId}: assigned ${parts.length ? parts.join(' ') : 'nothing (more members than partitions)'}`));
         const keys = Object.entries(assignment).flatMap(([t, ps]) => ps.map((p) => tp(t, p)));
-        if (o.exitAtEnd) void startPositions(keys, assignment).then(() => atEnd() && finish(), finish);
+        if (o.exitAtEnd) void startPositions(assignment).then(() => atEnd() && finish(), finish);
         assigned = keys;
       },
       onCrash: (e) => finish(mapKafkaError(e, o.connection)),
@@ -77,15 +77,14 @@ export async function consume(io: Io, o: ConsumeOptions): Promise<ConsumeResult>
   });
 
   /** Where reading starts on newly assigned partitions: the committed offset, else the beginning or the end. */
-  async function startPositions(keys: string[], assignment: Record<string, number[]>): Promise<void> {
-    for (const topic of Object.keys(assignment)) {
+  async function startPositions(assignment: Record<string, number[]>): Promise<void> {
+    for (const [topic, partitions] of Object.entries(assignment)) {
       const committed = await committedOffsets(o.connection, groupId, topic);
-      const offsets = await topicOffsets(o.connection, topic);
-      for (const p of offsets) {
-        const key = tp(topic, p.partition);
-        if (!keys.includes(key)) continue;
-        const c0 = committed.get(p.partition) ?? -1n;
-        const start = c0 >= 0n ? c0 : BigInt(o.fromBeginning ? p.low : p.high);
+      for (const partition of partitions) {
+        const key = tp(topic, partition);
+        const b = bounds.get(key) ?? { low: 0n, high: 0n };
+        const c0 = committed.get(partition) ?? -1n;
+        const start = c0 >= 0n ? c0 : o.fromBeginning ? b.low : b.high;
         if ((position.get(key) ?? -1n) < start) position.set(key, start);
       }
     }

@@ -1,5 +1,5 @@
 // The only file that imports kafkajs: client factory, a logger that writes to stderr, and small cluster queries.
-import { Kafka, Partitioners, logLevel, type KafkaConfig, type LogEntry, type Message, type logCreator } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type KafkaConfig, type LogEntry, type Message, type logCreator } from 'kafkajs';
 import type { Writable } from 'node:stream';
 import { EXIT, KtoolError } from './errors.js';
 
@@ -63,54 +63,39 @@ export interface BrokerInfo {
   port: number;
 }
 
-/** The brokers the cluster's metadata lists, sorted by node id. */
-export async function describeBrokers(options: ConnectionOptions): Promise<{ brokers: BrokerInfo[]; controller: number | null }> {
+/** Runs fn with a connected admin client, bounded by the timeout, errors mapped, always disconnected. */
+async function withAdmin<T>(options: ConnectionOptions, fn: (admin: Admin) => Promise<T>, topic?: string): Promise<T> {
   const admin = createKafka(options).admin();
   try {
-    const cluster = await withDeadline(
-      admin.connect().then(() => admin.describeCluster()),
-      options.timeoutMs,
-      () => unreachable(options.brokers, options.timeoutMs),
-    );
-    const brokers = cluster.brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port }));
-    return { brokers: brokers.sort((a, b) => a.nodeId - b.nodeId), controller: cluster.controller };
-  } catch (e) {
-    throw e instanceof KtoolError ? e : unreachable(options.brokers, options.timeoutMs, e);
-  } finally {
-    await admin.disconnect().catch(() => {});
-  }
-}
-
-/** Creates a topic and waits until its leaders are elected; false if it already existed. */
-export async function createTopic(options: ConnectionOptions, topic: string, partitions: number, replicationFactor = 1, configs: Record<string, string> = {}): Promise<boolean> {
-  const admin = createKafka(options).admin();
-  try {
-    await withDeadline(admin.connect(), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
-    const configEntries = Object.entries(configs).map(([name, value]) => ({ name, value }));
-    return await withDeadline(
-      admin.createTopics({ waitForLeaders: true, timeout: options.timeoutMs, topics: [{ topic, numPartitions: partitions, replicationFactor, configEntries }] }),
-      options.timeoutMs,
-      () => unreachable(options.brokers, options.timeoutMs),
-    );
+    return await withDeadline(admin.connect().then(() => fn(admin)), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
   } catch (e) {
     throw mapKafkaError(e, options, topic);
   } finally {
     await admin.disconnect().catch(() => {});
   }
+}
+
+/** The brokers the cluster's metadata lists, sorted by node id. */
+export async function describeBrokers(options: ConnectionOptions): Promise<{ brokers: BrokerInfo[]; controller: number | null }> {
+  const cluster = await withAdmin(options, (admin) => admin.describeCluster());
+  const brokers = cluster.brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port }));
+  return { brokers: brokers.sort((a, b) => a.nodeId - b.nodeId), controller: cluster.controller };
+}
+
+/** Creates a topic and waits until its leaders are elected; false if it already existed. */
+export function createTopic(options: ConnectionOptions, topic: string, partitions: number, replicationFactor = 1, configs: Record<string, string> = {}): Promise<boolean> {
+  const configEntries = Object.entries(configs).map(([name, value]) => ({ name, value }));
+  return withAdmin(
+    options,
+    (admin) => admin.createTopics({ waitForLeaders: true, timeout: options.timeoutMs, topics: [{ topic, numPartitions: partitions, replicationFactor, configEntries }] }),
+    topic,
+  );
 }
 
 /** Partition leaders, replicas and in-sync replicas of a topic. */
 export async function topicPartitions(options: ConnectionOptions, topic: string): Promise<Array<{ partition: number; leader: number; replicas: number[]; isr: number[] }>> {
-  const admin = createKafka(options).admin();
-  try {
-    await withDeadline(admin.connect(), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
-    const meta = await withDeadline(admin.fetchTopicMetadata({ topics: [topic] }), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
-    return (meta.topics[0]?.partitions ?? []).map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr }));
-  } catch (e) {
-    throw mapKafkaError(e, options, topic);
-  } finally {
-    await admin.disconnect().catch(() => {});
-  }
+  const meta = await withAdmin(options, (admin) => admin.fetchTopicMetadata({ topics: [topic] }), topic);
+  return (meta.topics[0]?.partitions ?? []).map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr }));
 }
 
 // ---- producing -------------------------------------------------------------
@@ -246,37 +231,18 @@ export async function openConsumer(
 
 /** Partition offsets of a topic: low (earliest) and high (next to be written). */
 export async function topicOffsets(options: ConnectionOptions, topic: string): Promise<Array<{ partition: number; low: string; high: string }>> {
-  const admin = createKafka(options).admin();
-  try {
-    await withDeadline(admin.connect(), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
-    const offsets = await withDeadline(admin.fetchTopicOffsets(topic), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
-    return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high }));
-  } catch (e) {
-    throw mapKafkaError(e, options, topic);
-  } finally {
-    await admin.disconnect().catch(() => {});
-  }
+  const offsets = await withAdmin(options, (admin) => admin.fetchTopicOffsets(topic), topic);
+  return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high }));
 }
 
 /** Committed offsets of a group on a topic; -1 where nothing is committed. */
 export async function committedOffsets(options: ConnectionOptions, groupId: string, topic: string): Promise<Map<number, bigint>> {
-  const admin = createKafka(options).admin();
-  try {
-    await withDeadline(admin.connect(), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
-    const [result] = await withDeadline(admin.fetchOffsets({ groupId, topics: [topic] }), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
-    return new Map((result?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-  } finally {
-    await admin.disconnect().catch(() => {});
-  }
+  const [result] = await withAdmin(options, (admin) => admin.fetchOffsets({ groupId, topics: [topic] }), topic);
+  return new Map((result?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
 }
 
 export async function deleteGroup(options: ConnectionOptions, groupId: string): Promise<void> {
-  const admin = createKafka(options).admin();
-  try {
-    await withDeadline(admin.connect().then(() => admin.deleteGroups([groupId])), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
-  } finally {
-    await admin.disconnect().catch(() => {});
-  }
+  await withAdmin(options, (admin) => admin.deleteGroups([groupId]));
 }
 
 /** Maps kafkajs errors by class name and protocol error type (never by message text) to KtoolErrors. */

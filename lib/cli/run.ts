@@ -8,6 +8,8 @@ import { paint } from './style.js';
 export function reportError(io: Io, error: unknown, debug: boolean): number {
   const e = toKtoolError(error);
   const c = paint(io);
+  // Ctrl-C is the user's choice, not a failure: a plain note, same exit code.
+  if (e.exitCode === EXIT.interrupted) return err(io, c.dim(e.message)), e.exitCode;
   err(io, `${c.red('error:')} ${e.message}`);
   if (e.hint) err(io, `${c.dim('hint:')} ${e.hint}`);
   if (debug) {
@@ -48,5 +50,5 @@ export async function main(program: Command, argv: string[] = process.argv): Pro
 
 /** Throws a KtoolError for an interrupted run; the edge turns it into exit 130. */
 export function interrupted(what: string): KtoolError {
-  return new KtoolError('INTERRUPTED', `${what} interrupted`, { exitCode: EXIT.interrupted });
+  return new KtoolError('INTERRUPTED', `${what}: interrupted`, { exitCode: EXIT.interrupted });
 }
