@@ -32,6 +32,10 @@ export async function main(program: Command, argv: string[] = process.argv): Pro
     cmd.commands.forEach(configure);
   };
   configure(program);
+  // `kconsume | head -1`: once the reader has gone, stop quietly; what was not committed is re-delivered later.
+  io.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    process.exit(e.code === 'EPIPE' ? EXIT.ok : reportError(io, e, argv.includes('--debug')));
+  });
   let code: number = EXIT.ok;
   try {
     await program.parseAsync(argv);

@@ -82,6 +82,19 @@ describe('kproduce and kconsume', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('stops quietly, exit 0, when the reader of stdout goes away (| head -1)', async () => {
+    const topic = await freshTopic('e2e-pipe');
+    const many = Array.from({ length: 2_000 }, (_, i) => `m${i}`).join('\n') + '\n';
+    expect((await run('kproduce', [topic], { input: many })).code).toBe(0);
+    const { bin } = await import('../support/bins.js');
+    for (const cmd of [`"${process.execPath}" "${bin('kconsume')}" ${topic} --from-beginning -e`, `"${process.execPath}" "${bin('kstack')}" --help`]) {
+      const r = spawnSync('bash', ['-c', `set -o pipefail; ${cmd} | head -1`], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, KAFKA_BROKERS: brokers() } });
+      expect(r.status).toBe(0);
+      expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/EPIPE|Error|at /);
+    }
+  });
+
   it('an empty stdin is a usage error, exit 2', async () => {
     const r = await run('kproduce', ['t'], { input: '' });
     expect(r.code).toBe(2);
