@@ -6,7 +6,7 @@ import { EXIT, KtoolError } from '../errors.js';
 import { describeBrokers } from '../kafka.js';
 import { ensureJars } from './maven.js';
 import type { StackPaths } from './paths.js';
-import { planStack, type NodePlan, type StackOptions, type StackPlan } from './plan.js';
+import { newClusterId, planStack, type NodePlan, type StackOptions, type StackPlan } from './plan.js';
 import { assertPortsFree } from './ports.js';
 import { javaBin, isOurs, requireProgram, runToEnd, spawnDetached, stopProcess, waitForLogLine } from './process.js';
 import { brokerProperties, loggingConfig, readyLine, renderProperties, zookeeperProperties } from './properties.js';
@@ -81,7 +81,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
   const classpath = join(jars, '*');
 
   const logging = writeConfigs(plan);
-  const clusterId = reuseData && existing?.clusterId ? existing.clusterId : randomBytes(16).toString('base64url');
+  const clusterId = reuseData && existing?.clusterId ? existing.clusterId : newClusterId(randomBytes);
   if (plan.mode === 'kraft' && !reuseData) {
     progress('formatting storage');
     await Promise.all(

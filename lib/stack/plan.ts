@@ -75,3 +75,14 @@ export function planStack(options: StackOptions, runDir: string): StackPlan {
 export function portSpan(brokers: number, mode: StackMode): number {
   return mode === 'kraft' ? 2 * brokers : brokers + 1;
 }
+
+/**
+ * A KRaft cluster id: 16 random bytes as unpadded base64url. Like Kafka's Uuid.randomUuid, never one that starts
+ * with '-', which StorageTool's argument parser would take for an option.
+ */
+export function newClusterId(random: (size: number) => Buffer): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planStack, portSpan, type StackMode, type StackOptions } from '../../../lib/stack/plan.js';
+import { newClusterId, planStack, portSpan, type StackMode, type StackOptions } from '../../../lib/stack/plan.js';
 import { DEFAULT_HOST, findKafkaVersion, type KafkaVersion } from '../../../lib/stack/versions.js';
 
 function kafka(line: string): KafkaVersion {
@@ -112,5 +112,23 @@ describe('planStack, shape common to both modes', () => {
     const opts = options(2, 'kraft', 12000, 'localhost');
     const plan = planStack(opts, RUN_DIR);
     expect(plan).toMatchObject({ ...opts, runDir: RUN_DIR });
+  });
+});
+
+describe('newClusterId', () => {
+  it('is 22 base64url characters from 16 bytes', async () => {
+    const { randomBytes } = await import('node:crypto');
+    const id = newClusterId(randomBytes);
+    expect(id).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
+    expect(Buffer.from(id, 'base64url')).toHaveLength(16);
+  });
+
+  it('never starts with "-", which StorageTool would parse as an option', () => {
+    // 0xf8 encodes to '-' as the first base64url character; the second draw does not.
+    const draws = [Buffer.alloc(16, 0xf8), Buffer.alloc(16, 0x01)];
+    const id = newClusterId(() => draws.shift() as Buffer);
+    expect(draws).toHaveLength(0);
+    expect(id.startsWith('-')).toBe(false);
+    expect(id).toBe(Buffer.alloc(16, 0x01).toString('base64url'));
   });
 });
