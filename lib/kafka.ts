@@ -63,11 +63,34 @@ export interface BrokerInfo {
   port: number;
 }
 
+/**
+ * How long an admin call retries errors Kafka marks retriable. Brokers learn of a new topic asynchronously
+ * (KRaft metadata propagation), so one that lags answers UNKNOWN_TOPIC_OR_PARTITION for a moment after creation.
+ */
+export const PROPAGATION_WINDOW_MS = 3_000;
+
+/** Calls fn again while it fails with an error Kafka marks retriable, until the given time. */
+async function retryRetriable<T>(fn: () => Promise<T>, until: number): Promise<T> {
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if ((e as { retriable?: boolean }).retriable !== true || Date.now() >= until) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 /** Runs fn with a connected admin client, bounded by the timeout, errors mapped, always disconnected. */
 async function withAdmin<T>(options: ConnectionOptions, fn: (admin: Admin) => Promise<T>, topic?: string): Promise<T> {
   const admin = createKafka(options).admin();
+  const end = Date.now() + options.timeoutMs;
+  const retryUntil = Date.now() + Math.min(options.timeoutMs, PROPAGATION_WINDOW_MS);
+  const left = () => Math.max(1, end - Date.now());
+  const timedOut = () => unreachable(options.brokers, options.timeoutMs);
   try {
-    return await withDeadline(admin.connect().then(() => fn(admin)), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
+    await withDeadline(admin.connect(), left(), timedOut);
+    return await retryRetriable(() => withDeadline(fn(admin), left(), timedOut), retryUntil);
   } catch (e) {
     throw mapKafkaError(e, options, topic);
   } finally {
@@ -212,7 +235,9 @@ export async function openConsumer(
   const deadline = () => unreachable(options.brokers, options.timeoutMs);
   try {
     await withDeadline(consumer.connect(), options.timeoutMs, deadline);
-    await withDeadline(consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning }), options.timeoutMs, deadline);
+    // kafkajs retries only LEADER_NOT_AVAILABLE here; a broker that has not yet learned of a new topic says UNKNOWN_TOPIC.
+    const retryUntil = Date.now() + Math.min(options.timeoutMs, PROPAGATION_WINDOW_MS);
+    await retryRetriable(() => withDeadline(consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning }), options.timeoutMs, deadline), retryUntil);
   } catch (e) {
     await consumer.disconnect().catch(() => {});
     throw mapKafkaError(e, options);
