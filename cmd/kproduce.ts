@@ -2,30 +2,64 @@
 // kproduce: send messages to a topic and print a delivery report for each. Declares the command; lib/produce does the work.
 import { Command, Option } from 'commander';
 import { addConnectionOptions, connectionFrom } from '../lib/cli/connection.js';
-import { intInRange } from '../lib/cli/options.js';
+import { collect, intInRange, parseHeader } from '../lib/cli/options.js';
 import { main } from '../lib/cli/run.js';
 import { interruptSignal } from '../lib/cli/signals.js';
 import { processIo } from '../lib/io.js';
+import { parseDelimiter } from '../lib/input.js';
+import { COMPRESSIONS } from '../lib/kafka.js';
 import { produceCommand } from '../lib/produce-command.js';
+import { DEFAULT_LINGER_MS } from '../lib/produce.js';
 
 const program = addConnectionOptions(
   new Command('kproduce')
     .description('Send messages to a Kafka topic; print a delivery report for each acknowledged message.')
     .argument('<topic>', 'topic to write to')
-    .argument('[message...]', 'one message per argument; without any, one message per line of stdin ("-" also means stdin)')
+    .argument('[message...]', 'one message per argument; without any, one per line of stdin ("-" also means stdin)')
+    .option('-f, --file <path>', 'read messages from a file instead of stdin')
+    .addOption(new Option('-D, --delimiter <sep>', 'separator between messages in stdin or a file (escapes: \\n \\t \\0 \\xHH)').argParser(parseDelimiter).default(Buffer.from('\n'), '\\n'))
     .option('-k, --key <key>', 'key for every message (same key, same partition)')
+    .addOption(new Option('-K, --key-separator <sep>', 'split each message at the first SEP into key and value').argParser(parseDelimiter).conflicts('key'))
+    .addOption(new Option('-H, --header <name=value>', 'add a header to every message (repeatable)').argParser(collect(parseHeader)))
     .addOption(new Option('-p, --partition <n>', 'write to this partition instead of choosing by key').argParser(intInRange(0, 1_000_000)))
+    .option('--tombstone', 'send empty values as null (deletes on compacted topics); with -k and no message, send one', false)
+    .addOption(new Option('--json-input', 'each message is a JSON object as kconsume --json prints it').default(false).conflicts('keySeparator'))
     .addOption(new Option('--acks <acks>', 'acknowledgements to wait for: all (idempotent), 1 (leader) or 0 (none)').choices(['all', '1', '0']).default('all'))
-    .option('--json', 'print each delivery report as a JSON line', false),
+    .addOption(new Option('-z, --compression <codec>', 'compress batches').choices([...COMPRESSIONS]).default('none'))
+    .addOption(new Option('--linger <ms>', 'how long a partly filled batch waits for more messages').argParser(intInRange(0, 60_000)).default(DEFAULT_LINGER_MS))
+    .addOption(new Option('--report <mode>', 'delivery reports: each message, a summary, or none (default: each for arguments, summary for stdin/-f)').choices(['each', 'summary', 'none']))
+    .option('--json', 'print reports (and the summary) as JSON lines', false),
 )
   .addHelpText('after', `
 Examples:
-  $ kproduce teste hello                       one message, one delivery report
-  $ kproduce teste -k user-1 "first" "second"  same key: same partition, order kept
-  $ seq 1000 | kproduce teste                  one message per line of stdin
-  $ kproduce teste hello --json                {"topic":"teste","partition":0,"offset":5,...}`)
-  .action((topic: string, messages: string[], o) =>
-    produceCommand(processIo(), { topic, messages, key: o.key, partition: o.partition, acks: o.acks, json: o.json, connection: connectionFrom(o), signal: interruptSignal() }),
-  );
+  $ kproduce teste hello                          one message, one delivery report
+  $ kproduce teste -k user-1 "first" "second"     same key: same partition, order kept
+  $ seq 1000 | kproduce teste                     one message per line of stdin; a summary at the end
+  $ kproduce teste -f orders.txt -K :             lines like "user-1:payload", keyed
+  $ kproduce teste -H source=cli -z zstd hello    a header, compressed
+  $ kproduce teste -k user-1 --tombstone          delete user-1 from a compacted topic
+  $ kconsume src -e --from-beginning --json | kproduce dst --json-input   copy a topic
+Exit code 0 only if every message was acknowledged. Ctrl-C stops reading, waits for what was sent, exits 130.`)
+  .action(async (topic: string, messages: string[], o) => {
+    await produceCommand(processIo(), {
+      topic,
+      messages,
+      file: o.file,
+      delimiter: o.delimiter,
+      key: o.key,
+      keySeparator: o.keySeparator,
+      headers: o.header,
+      partition: o.partition,
+      tombstone: o.tombstone,
+      jsonInput: o.jsonInput,
+      acks: o.acks,
+      compression: o.compression,
+      lingerMs: o.linger,
+      report: o.report,
+      json: o.json,
+      connection: connectionFrom(o),
+      signal: interruptSignal(),
+    });
+  });
 
 await main(program);

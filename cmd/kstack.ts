@@ -2,7 +2,7 @@
 // kstack: start, inspect and stop a real local Kafka. Declares the command; lib/stack does the work.
 import { Command, Option } from 'commander';
 import { main } from '../lib/cli/run.js';
-import { intInRange, parseHeap, parsePort, parseTimeoutMs } from '../lib/cli/options.js';
+import { collect, intInRange, parseHeap, parsePort, parseTimeoutMs } from '../lib/cli/options.js';
 import { processIo } from '../lib/io.js';
 import { downCommand, fetchCommand, statusCommand, upCommand } from '../lib/stack/commands.js';
 import { DEFAULT_KAFKA_LINE, DEFAULT_PORT, KAFKA_VERSIONS } from '../lib/stack/versions.js';
@@ -22,6 +22,8 @@ Examples:
   $ kstack up --brokers 3          three brokers on 9092-9094 (controllers on 9095-9097)
   $ kstack up --zookeeper          Kafka 3.9 with ZooKeeper, like the compose stack
   $ kstack up --kafka 4.1          Kafka 4.1 (KRaft only)
+  $ kstack up --config auto.create.topics.enable=false
+  $ kstack up --config log.retention.ms=60000 --config log.retention.check.interval.ms=5000
   $ eval "$(kstack up | tail -1)" && echo $KAFKA_BROKERS
   $ kstack status
   $ kstack down                    stop and remove the data (--keep to keep it)`);
@@ -34,9 +36,10 @@ program
   .addOption(new Option('--kafka <version>', 'Kafka version').choices(versionChoices).default(DEFAULT_KAFKA_LINE))
   .addOption(new Option('--port <port>', 'client port of the first broker; other ports follow it').argParser(parsePort).default(DEFAULT_PORT))
   .addOption(new Option('--heap <size>', 'maximum JVM heap per process').argParser(parseHeap).default('512m'))
+  .addOption(new Option('--config <name=value>', 'a broker property for every broker, e.g. auto.create.topics.enable=false (repeatable)').argParser(collect((v) => v)).default([], 'none'))
   .addOption(new Option('--timeout <ms>', 'how long the brokers may take to serve (jar download not included)').argParser(parseTimeoutMs).default(90_000))
   .option('--json', 'also print the stack as one JSON line before KAFKA_BROKERS=...', false)
-  .action((o) => upCommand(io, { brokers: o.brokers, zookeeper: o.zookeeper, kafka: o.kafka, port: o.port, heap: o.heap, timeoutMs: o.timeout, json: o.json }));
+  .action((o) => upCommand(io, { brokers: o.brokers, zookeeper: o.zookeeper, kafka: o.kafka, port: o.port, heap: o.heap, config: o.config, timeoutMs: o.timeout, json: o.json }));
 
 program
   .command('down')

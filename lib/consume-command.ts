@@ -1,30 +1,49 @@
 // Maps kconsume's parsed flags to lib/consume.
 import { interrupted } from './cli/run.js';
+import type { OffsetFlag } from './cli/options.js';
+import { usageError } from './errors.js';
 import type { Io } from './io.js';
-import type { ConnectionOptions } from './kafka.js';
-import { consume } from './consume.js';
+import type { ConnectionOptions, InRecord } from './kafka.js';
+import { consume, type ConsumeResult, type Output, type StartAt } from './consume.js';
 
 export interface ConsumeCommandOptions {
   topics: string[];
+  pattern?: RegExp;
   group?: string;
+  partitions?: number[];
   fromBeginning: boolean;
+  offset?: OffsetFlag;
+  /** Epoch ms, already resolved from --since. */
+  since?: number;
   maxMessages?: number;
   exit: boolean;
+  idleTimeoutMs?: number;
   json: boolean;
+  raw: boolean;
+  verbose: boolean;
+  format?: (r: InRecord) => Buffer;
   connection: ConnectionOptions;
   signal?: AbortSignal;
 }
 
-export async function consumeCommand(io: Io, o: ConsumeCommandOptions): Promise<void> {
+export async function consumeCommand(io: Io, o: ConsumeCommandOptions): Promise<ConsumeResult> {
+  if (o.topics.length === 0 && !o.pattern) throw usageError('no topic given', 'name one or more topics (kconsume teste), or match them with --pattern REGEX');
+  const startAt: StartAt = o.since !== undefined ? { from: 'time', timestamp: o.since } : (o.offset ?? { from: 'stored' });
+  const output: Output = o.json ? { kind: 'json' } : o.raw ? { kind: 'raw' } : o.format ? { kind: 'format', render: o.format } : { kind: 'pretty', verbose: o.verbose };
   const result = await consume(io, {
     connection: o.connection,
     topics: o.topics,
+    ...(o.pattern ? { pattern: o.pattern } : {}),
     ...(o.group === undefined ? {} : { groupId: o.group }),
+    ...(o.partitions ? { partitions: [...new Set(o.partitions)] } : {}),
+    startAt,
     fromBeginning: o.fromBeginning,
     ...(o.maxMessages === undefined ? {} : { maxMessages: o.maxMessages }),
     exitAtEnd: o.exit,
-    json: o.json,
+    ...(o.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: o.idleTimeoutMs }),
+    output,
     ...(o.signal ? { signal: o.signal } : {}),
   });
   if (result.interrupted) throw interrupted('kconsume');
+  return result;
 }

@@ -1,6 +1,7 @@
 // The only file that imports kafkajs: client factory, a logger that writes to stderr, and small cluster queries.
-import { Kafka, Partitioners, logLevel, type Admin, type KafkaConfig, type LogEntry, type Message, type logCreator } from 'kafkajs';
+import { AssignerProtocol, CompressionTypes, Kafka, Partitioners, logLevel, type Admin, type IHeaders, type PartitionAssigner, type KafkaConfig, type LogEntry, type Message, type logCreator } from 'kafkajs';
 import type { Writable } from 'node:stream';
+import { registerCodecs } from './codecs.js';
 import { EXIT, KtoolError } from './errors.js';
 
 export interface ConnectionOptions {
@@ -23,6 +24,7 @@ function stderrLogger(stream: Writable): logCreator {
 }
 
 export function createKafka(options: ConnectionOptions): Kafka {
+  registerCodecs();
   const config: KafkaConfig = {
     clientId: options.clientId ?? 'ktool',
     brokers: options.brokers,
@@ -125,11 +127,24 @@ export async function topicPartitions(options: ConnectionOptions, topic: string)
 
 export type Acks = -1 | 0 | 1;
 
+export const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+export type Compression = (typeof COMPRESSIONS)[number];
+const COMPRESSION_TYPE: Record<Compression, CompressionTypes> = {
+  none: CompressionTypes.None,
+  gzip: CompressionTypes.GZIP,
+  snappy: CompressionTypes.Snappy,
+  lz4: CompressionTypes.LZ4,
+  zstd: CompressionTypes.ZSTD,
+};
+
 export interface OutRecord {
   key: Buffer | string | null;
   value: Buffer | string | null;
   partition?: number;
-  headers?: Record<string, string | Buffer>;
+  /** In order; a name may repeat. */
+  headers?: Array<[string, Buffer | null]>;
+  /** CreateTime in ms since the epoch; the broker's clock when absent. */
+  timestamp?: string;
 }
 
 export interface Delivery {
@@ -145,8 +160,16 @@ export interface RecordProducer {
   close(): Promise<void>;
 }
 
+/** kafkajs wants headers as an object; a repeated name becomes an array, which it writes as repeated headers. */
+function headerObject(list: Array<[string, Buffer | null]>): IHeaders {
+  const h: Record<string, Array<Buffer | string>> = {};
+  // kafkajs cannot write a null header value; an empty one is the closest it can send.
+  for (const [k, v] of list) (h[k] ??= []).push(v ?? Buffer.alloc(0));
+  return Object.fromEntries(Object.entries(h).map(([k, vs]) => [k, vs.length === 1 ? vs[0] : vs])) as IHeaders;
+}
+
 /** A producer that knows each record's partition (our partitioner wrapper records kafkajs's choice). */
-export async function openProducer(options: ConnectionOptions & { acks: Acks }): Promise<RecordProducer> {
+export async function openProducer(options: ConnectionOptions & { acks: Acks; compression?: Compression }): Promise<RecordProducer> {
   const chosen = new WeakMap<object, number>();
   const idempotent = options.acks === -1;
   const producer = createKafka(options).producer({
@@ -170,9 +193,10 @@ export async function openProducer(options: ConnectionOptions & { acks: Acks }):
         key: r.key,
         value: r.value,
         ...(r.partition === undefined ? {} : { partition: r.partition }),
-        ...(r.headers ? { headers: r.headers } : {}),
+        ...(r.headers ? { headers: headerObject(r.headers) } : {}),
+        ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }),
       }));
-      const meta = await producer.send({ topic, messages, acks: options.acks });
+      const meta = await producer.send({ topic, messages, acks: options.acks, compression: COMPRESSION_TYPE[options.compression ?? 'none'] });
       const next = new Map<number, bigint>();
       for (const m of meta) {
         const base = m.baseOffset ?? m.offset;
@@ -199,14 +223,25 @@ export interface InRecord {
   timestamp: string;
   key: Buffer | null;
   value: Buffer | null;
-  headers: Record<string, Buffer | null>;
+  /** In the order the record carries them; a name may repeat. */
+  headers: Array<[string, Buffer | null]>;
+}
+
+/** Where to start reading one partition: an offset the consumer seeks to before its first fetch. */
+export interface Seek {
+  topic: string;
+  partition: number;
+  offset: string;
 }
 
 export interface ConsumerHandlers {
-  /** Returns false to stop: no further record is handed over, and this one's offset is committed. */
-  onRecord(record: InRecord): boolean;
-  /** The partitions this member owns after each (re)balance. */
-  onAssigned(assignment: Record<string, number[]>): void;
+  /**
+   * Called for each record; returns false to stop (no further record is handed over, and this one's offset is
+   * committed). May return a promise (e.g. waiting for stdout to drain): fetching pauses until it settles.
+   */
+  onRecord(record: InRecord): boolean | Promise<boolean>;
+  /** The partitions this member owns after each (re)balance; returns the seeks to make before fetching. */
+  onAssigned(assignment: Record<string, number[]>): Seek[] | void;
   /** The consumer died and kafkajs will not restart it. */
   onCrash(error: Error): void;
 }
@@ -217,18 +252,50 @@ export interface RecordConsumer {
   close(): Promise<void>;
 }
 
-export async function openConsumer(
-  options: ConnectionOptions & { groupId: string; topics: string[]; fromBeginning: boolean },
-  handlers: ConsumerHandlers,
-): Promise<RecordConsumer> {
+export interface ConsumerOptions extends ConnectionOptions {
+  groupId: string;
+  topics: string[];
+  /** Where a partition without a committed offset starts: earliest (true) or latest. */
+  fromBeginning: boolean;
+  /** Read only these partitions of each topic (the group must have no other member: a throwaway group). */
+  partitions?: number[];
+}
+
+/** An assigner that gives the chosen partitions of every subscribed topic to the first member. */
+function chosenPartitions(wanted: number[]): PartitionAssigner {
+  const name = 'KtoolChosenPartitions';
+  return ({ cluster }) => ({
+    name,
+    version: 0,
+    async assign({ members, topics }) {
+      const assignment: Record<string, number[]> = {};
+      for (const topic of topics) {
+        const have = new Set(cluster.findTopicPartitionMetadata(topic).map((m) => m.partitionId));
+        const mine = wanted.filter((p) => have.has(p));
+        if (mine.length > 0) assignment[topic] = mine;
+      }
+      return members.map((m, i) => ({
+        memberId: m.memberId,
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: i === 0 ? assignment : {}, userData: Buffer.alloc(0) }),
+      }));
+    },
+    protocol: ({ topics }) => ({ name, metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) }),
+  });
+}
+
+export async function openConsumer(options: ConsumerOptions, handlers: ConsumerHandlers): Promise<RecordConsumer> {
   const consumer = createKafka(options).consumer({
     groupId: options.groupId,
     allowAutoTopicCreation: false,
     // A fetch on an idle partition waits this long at the broker, and stop() waits for that fetch;
     // kafkajs's 5 s default made every exit slow. 500 ms is librdkafka's (kcat's) default.
     maxWaitTimeInMs: 500,
+    ...(options.partitions ? { partitionAssigners: [chosenPartitions(options.partitions)] } : {}),
   });
-  consumer.on(consumer.events.GROUP_JOIN, (e) => handlers.onAssigned(e.payload.memberAssignment));
+  // Emitted inside run(), after the assignment and before the first fetch, so the seeks apply to it.
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    for (const s of handlers.onAssigned(e.payload.memberAssignment) ?? []) consumer.seek(s);
+  });
   consumer.on(consumer.events.CRASH, (e) => {
     if (!e.payload.restart) handlers.onCrash(e.payload.error);
   });
@@ -240,14 +307,17 @@ export async function openConsumer(
     await retryRetriable(() => withDeadline(consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning }), options.timeoutMs, deadline), retryUntil);
   } catch (e) {
     await consumer.disconnect().catch(() => {});
-    throw mapKafkaError(e, options);
+    throw mapKafkaError(e, options, options.topics.join(','));
   }
   await consumer.run({
     eachMessage: async ({ topic, partition, message }) => {
-      const headers: Record<string, Buffer | null> = {};
-      for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = Array.isArray(v) ? (v[0] as Buffer) : ((v as Buffer | undefined) ?? null);
-      const more = handlers.onRecord({ topic, partition, offset: message.offset, timestamp: message.timestamp, key: message.key, value: message.value, headers });
-      // Called synchronously so kafkajs's loop sees it before the next record; not awaited (it waits for this batch).
+      const headers: Array<[string, Buffer | null]> = [];
+      for (const [k, v] of Object.entries(message.headers ?? {})) {
+        for (const one of Array.isArray(v) ? v : [v]) headers.push([k, one === undefined ? null : Buffer.isBuffer(one) ? one : Buffer.from(one)]);
+      }
+      const result = handlers.onRecord({ topic, partition, offset: message.offset, timestamp: message.timestamp, key: message.key, value: message.value, headers });
+      const more = typeof result === 'boolean' ? result : await result;
+      // Called before returning so kafkajs's loop sees it before the next record; not awaited (it waits for this batch).
       if (!more) void consumer.stop();
     },
   });
@@ -266,6 +336,18 @@ export async function committedOffsets(options: ConnectionOptions, groupId: stri
   return new Map((result?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
 }
 
+/** Per partition, the first offset whose timestamp is at or after `timestamp` (ms), else the end. */
+export async function offsetsForTime(options: ConnectionOptions, topic: string, timestamp: number): Promise<Map<number, bigint>> {
+  const offsets = await withAdmin(options, (admin) => admin.fetchTopicOffsetsByTimestamp(topic, timestamp), topic);
+  return new Map(offsets.map((o) => [o.partition, BigInt(o.offset)]));
+}
+
+/** Every topic's name, internal ones (leading "__") left out. */
+export async function listTopicNames(options: ConnectionOptions): Promise<string[]> {
+  const names = await withAdmin(options, (admin) => admin.listTopics());
+  return names.filter((n) => !n.startsWith('__')).sort();
+}
+
 export async function deleteGroup(options: ConnectionOptions, groupId: string): Promise<void> {
   await withAdmin(options, (admin) => admin.deleteGroups([groupId]));
 }
@@ -273,12 +355,25 @@ export async function deleteGroup(options: ConnectionOptions, groupId: string): 
 /** Maps kafkajs errors by class name and protocol error type (never by message text) to KtoolErrors. */
 export function mapKafkaError(error: unknown, options: ConnectionOptions, topic?: string): KtoolError {
   if (error instanceof KtoolError) return error;
-  const e = error as { name?: string; type?: string; cause?: unknown; message?: string };
-  const type = e.type ?? (e.cause as { type?: string } | undefined)?.type;
-  if (type === 'UNKNOWN_TOPIC_OR_PARTITION') {
-    return new KtoolError('UNKNOWN_TOPIC', `topic ${topic ? `"${topic}" ` : ''}does not exist`, {
+  type Link = { name?: string; type?: string; topic?: string; cause?: unknown; originalError?: unknown; message?: string };
+  const e = error as Link;
+  // kafkajs wraps the broker's error once per retry layer (KafkaJSNumberOfRetriesExceeded, possibly nested): walk down to it.
+  const chain: Link[] = [];
+  for (let x: unknown = error; x !== null && typeof x === 'object' && !chain.includes(x as Link) && chain.length < 10; ) {
+    chain.push(x as Link);
+    x = (x as Link).cause ?? (x as Link).originalError;
+  }
+  const type = chain.find((x) => typeof x.type === 'string')?.type;
+  const notLoaded = chain.find((x) => x.name === 'KafkaJSTopicMetadataNotLoaded');
+  if (type === 'UNKNOWN_TOPIC_OR_PARTITION' || notLoaded) {
+    const name = topic ?? notLoaded?.topic;
+    const example = name && !name.includes(',') ? name : 'NAME';
+    return new KtoolError('UNKNOWN_TOPIC', `topic ${name ? `"${name}" ` : ''}does not exist`, {
       exitCode: EXIT.failed,
-      hint: 'check the name (a typo?), or create it: kproduce creates topics on a broker that auto-creates them',
+      hint:
+        'check the name (a typo?), or create the topic first: the broker does not auto-create it (auto.create.topics.enable=false; consumers never ask). ' +
+        `Create it with \`kafka-topics.sh --bootstrap-server ${options.brokers.join(',')} --create --topic ${example}\`; ` +
+        'with kstack, `kstack up --config auto.create.topics.enable=true` (the default) lets producers create topics',
       cause: error,
     });
   }

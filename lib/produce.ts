@@ -1,127 +1,201 @@
-// kproduce's behaviour: read records, send them in bounded batches, print one delivery report per ack.
+// kproduce's behaviour: build records from arguments or a stream, send them in bounded batches, report each ack or a summary.
 import type { Readable } from 'node:stream';
 import { EXIT, KtoolError } from './errors.js';
 import { err, out, type Io } from './io.js';
-import { paint } from './cli/style.js';
-import { readLines } from './input.js';
-import { mapKafkaError, openProducer, withDeadline, type Acks, type ConnectionOptions, type OutRecord } from './kafka.js';
-import { reportJson, reportPretty, type Report } from './format.js';
+import { paint, progress } from './cli/style.js';
+import { parseJsonRecord, splitKey, splitRecords, type InputRecord } from './input.js';
+import { mapKafkaError, openProducer, withDeadline, type Acks, type Compression, type ConnectionOptions, type Delivery, type OutRecord } from './kafka.js';
+import { reportJson, reportPretty, summaryJson, summaryPretty, type Report, type Summary } from './format.js';
+
+/** Where records come from: one per argument, or a byte stream (stdin, a file) split at a delimiter. */
+export type Source = { kind: 'args'; values: string[] } | { kind: 'stream'; stream: Readable; delimiter: Buffer };
+
+/** How each input item becomes a record: text (optionally "key<SEP>value"), or a JSON object as kconsume --json prints. */
+export type Parse = { kind: 'text'; keySeparator?: Buffer } | { kind: 'json' };
+
+export type ReportMode = 'each' | 'summary' | 'none';
 
 export interface ProduceOptions {
   connection: ConnectionOptions;
   topic: string;
-  /** One record per argument; when empty, one record per line of `input`. */
-  messages: string[];
-  input?: Readable;
+  source: Source;
+  parse?: Parse;
+  /** Key for every record; wins over a key in the input. */
   key?: string;
+  /** Partition for every record; wins over a partition in the input. */
   partition?: number;
+  /** Added to every record. */
+  headers?: Array<[string, string]>;
+  /** Empty values are sent as null (tombstones, which delete a key from a compacted topic). */
+  tombstone?: boolean;
   acks: Acks;
-  json: boolean;
-  signal?: AbortSignal;
+  compression?: Compression;
+  /** How long a partly filled batch waits for more records before it is sent. */
+  lingerMs?: number;
   /** Records per request; at most two batches are held in memory, whatever the input's length. */
   batchSize?: number;
+  report: ReportMode;
+  json: boolean;
+  signal?: AbortSignal;
 }
 
-export interface ProduceResult {
-  acknowledged: number;
-  failed: number;
-  elapsedMs: number;
-  interrupted: boolean;
+export interface ProduceResult extends Summary {
+  /** Every delivery, for argument input only (bounded by the command line). */
+  deliveries: Delivery[];
+}
+
+export const DEFAULT_BATCH_SIZE = 500;
+export const DEFAULT_LINGER_MS = 5; // Kafka 4.0's linger.ms default (KIP-1030)
+
+/** A wake-up the sender waits on: the reader pokes it after each record, at its end, and on Ctrl-C. */
+function notifier(): { poke(): void; wait(ms?: number): Promise<void> } {
+  let wake: (() => void) | undefined;
+  return {
+    poke() {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    },
+    wait(ms) {
+      return new Promise<void>((resolve) => {
+        const timer = ms === undefined ? undefined : setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    },
+  };
 }
 
 export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult> {
   const started = Date.now();
-  const batchSize = o.batchSize ?? 500;
+  const batchSize = o.batchSize ?? DEFAULT_BATCH_SIZE;
+  const lingerMs = o.lingerMs ?? DEFAULT_LINGER_MS;
   const c = paint(io, 'stdout');
-  const producer = await openProducer({ ...o.connection, acks: o.acks }).catch((e) => {
+  const producer = await openProducer({ ...o.connection, acks: o.acks, ...(o.compression ? { compression: o.compression } : {}) }).catch((e) => {
     throw mapKafkaError(e, o.connection, o.topic);
   });
-  const print = (r: Report) => out(io, o.json ? reportJson(r) : reportPretty(r, c));
+  const print = (r: Report) => o.report === 'each' && out(io, o.json ? reportJson(r) : reportPretty(r, c));
+  const live = o.report !== 'none' && o.source.kind === 'stream' ? progress(io, 'kproduce: sending') : undefined;
 
   // Reader and sender meet in a bounded queue: the reader waits while two batches are queued (backpressure).
   const queue: OutRecord[] = [];
+  const toSender = notifier();
+  const toReader = notifier();
   let readerDone = false;
-  let wakeSender: (() => void) | undefined;
-  let wakeReader: (() => void) | undefined;
+  let readError: KtoolError | undefined;
   let failure: KtoolError | undefined;
   let acknowledged = 0;
   let failed = 0;
-  const stopped = () => failure !== undefined || o.signal?.aborted === true;
+  let bytes = 0;
+  const deliveries: Delivery[] = [];
+  const aborted = () => o.signal?.aborted === true;
 
   const reader = (async () => {
-    const source: AsyncIterable<string> = o.messages.length > 0 ? toAsync(o.messages) : readLines(o.input ?? io.stdin);
     try {
-      for await (const line of source) {
-        if (stopped()) break;
-        queue.push({ key: o.key ?? null, value: line, ...(o.partition === undefined ? {} : { partition: o.partition }) });
-        wakeSender?.();
-        while (queue.length >= 2 * batchSize && !stopped()) await new Promise<void>((r) => (wakeReader = r));
+      let n = 0;
+      for await (const item of items(o.source)) {
+        if (failure || aborted()) break;
+        n += 1;
+        queue.push(toRecord(item, n, o));
+        toSender.poke();
+        while (queue.length >= 2 * batchSize && !failure && !aborted()) await toReader.wait();
       }
+    } catch (e) {
+      readError = e instanceof KtoolError ? e : new KtoolError('INPUT_FAILED', `could not read the input: ${(e as Error).message}`, { exitCode: EXIT.failed, cause: e });
     } finally {
       readerDone = true;
-      wakeSender?.();
+      toSender.poke();
     }
   })();
-  o.signal?.addEventListener('abort', () => {
-    wakeReader?.();
-    wakeSender?.();
-  });
+  const onAbort = () => {
+    toReader.poke();
+    toSender.poke();
+  };
+  o.signal?.addEventListener('abort', onAbort);
+  const ticker = live && setInterval(() => live.update(`kproduce: ${acknowledged} acknowledged, ${rate(acknowledged, Date.now() - started)} msg/s`), 250);
 
   try {
     for (;;) {
-      if (queue.length === 0) {
-        if (readerDone || stopped()) break;
-        await new Promise<void>((r) => (wakeSender = r));
-        continue;
-      }
+      // Wait for a record; then, unless the input ended or Ctrl-C came, let a partial batch fill for lingerMs.
+      while (queue.length === 0 && !readerDone && !aborted()) await toSender.wait();
+      if (queue.length === 0 || failure) break;
+      const lingerEnd = Date.now() + lingerMs;
+      while (queue.length < batchSize && !readerDone && !aborted() && Date.now() < lingerEnd) await toSender.wait(lingerEnd - Date.now());
+      // After Ctrl-C, what was already read is still sent (at most two batches): it has left the pipe and would be lost.
       const batch = queue.splice(0, batchSize);
-      wakeReader?.();
+      toReader.poke();
       const sentAt = Date.now();
       try {
-        const deliveries = await withDeadline(producer.send(o.topic, batch), o.connection.timeoutMs, () =>
+        const acked = await withDeadline(producer.send(o.topic, batch), o.connection.timeoutMs, () =>
           new KtoolError('ACK_TIMEOUT', `no acknowledgement within ${o.connection.timeoutMs} ms`, { exitCode: EXIT.unreachable, hint: 'is the broker up? --timeout MS waits longer' }),
         );
         const latencyMs = Date.now() - sentAt;
-        deliveries.forEach((d, i) => print({ ...d, key: keyText(batch[i]), latencyMs }));
-        acknowledged += deliveries.length;
+        acked.forEach((d, i) => print({ ...d, key: keyText(batch[i]), latencyMs }));
+        if (o.source.kind === 'args') deliveries.push(...acked);
+        acknowledged += acked.length;
+        for (const r of batch) bytes += size(r.key) + size(r.value);
       } catch (e) {
         failure = mapKafkaError(e, o.connection, o.topic);
         failed += batch.length;
         for (const r of batch) print({ topic: o.topic, partition: r.partition ?? -1, offset: null, key: keyText(r), latencyMs: Date.now() - sentAt, error: failure.message });
+        toReader.poke();
       }
     }
   } finally {
-    await reader.catch(() => {});
-    // What the reader queued after a failure or Ctrl-C was never sent: count it, do not report it as delivered.
+    o.signal?.removeEventListener('abort', onAbort);
+    if (ticker) clearInterval(ticker);
+    live?.stop();
+    await reader;
+    // What the reader queued after a failure was never sent: count it, never report it as delivered.
     failed += queue.splice(0).length;
     await producer.close().catch(() => {});
   }
 
-  const elapsedMs = Date.now() - started;
-  const interrupted = o.signal?.aborted === true;
-  if (failure) {
-    if (acknowledged === 0 && failed === 1) throw failure;
-    throw new KtoolError(failure.code, `${failed} of ${acknowledged + failed} messages were not acknowledged: ${failure.message}`, {
-      exitCode: failure.exitCode,
-      ...(failure.hint ? { hint: failure.hint } : {}),
-      cause: failure,
-    });
-  }
-  if (acknowledged === 0 && !interrupted && o.messages.length === 0) {
+  const summary: Summary = { acknowledged, failed, bytes, elapsedMs: Date.now() - started, interrupted: aborted() };
+  const problem = failure ?? readError;
+  if (!problem && acknowledged === 0 && !summary.interrupted) {
     throw new KtoolError('EMPTY_INPUT', 'no messages: the input was empty', { exitCode: EXIT.usage, hint: 'pass messages as arguments, or pipe lines on stdin' });
   }
-  if (o.messages.length === 0) {
-    const rate = elapsedMs > 0 ? Math.round((acknowledged * 1000) / elapsedMs) : acknowledged;
-    err(io, `kproduce: ${acknowledged} messages acknowledged in ${elapsedMs} ms (${rate} msg/s)${interrupted ? ', interrupted' : ''}`);
+  if (o.report === 'summary' && o.json) out(io, summaryJson(summary));
+  else if (o.report === 'summary' || (o.report === 'each' && o.source.kind === 'stream')) err(io, summaryPretty(summary));
+
+  if (problem) {
+    if (acknowledged === 0 && failed <= 1 && problem === failure) throw failure;
+    const what = failure ? `${failed} of ${acknowledged + failed} messages were not acknowledged: ${failure.message}` : `${problem.message} (the ${acknowledged} messages before it were acknowledged)`;
+    throw new KtoolError(problem.code, what, { exitCode: problem.exitCode, ...(problem.hint ? { hint: problem.hint } : {}), cause: problem });
   }
-  return { acknowledged, failed, elapsedMs, interrupted };
+  return { ...summary, deliveries };
 }
+
+async function* items(source: Source): AsyncGenerator<Buffer> {
+  if (source.kind === 'args') for (const v of source.values) yield Buffer.from(v, 'utf8');
+  else yield* splitRecords(source.stream, source.delimiter);
+}
+
+/** One input item (an argument or a line) to a record, with the command's flags applied over what the input says. */
+function toRecord(item: Buffer, n: number, o: ProduceOptions): OutRecord {
+  const parse = o.parse ?? { kind: 'text' };
+  let r: InputRecord;
+  if (parse.kind === 'json') r = parseJsonRecord(item, n);
+  else if (parse.keySeparator) r = splitKey(item, parse.keySeparator);
+  else r = { key: null, value: item };
+  const headers = [...(r.headers ?? []), ...(o.headers ?? []).map(([k, v]): [string, Buffer] => [k, Buffer.from(v)])];
+  const partition = o.partition ?? r.partition;
+  return {
+    key: o.key !== undefined ? o.key : r.key,
+    value: o.tombstone && r.value !== null && r.value.length === 0 ? null : r.value,
+    ...(partition === undefined ? {} : { partition }),
+    ...(headers.length > 0 ? { headers } : {}),
+    ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }),
+  };
+}
+
+const size = (b: Buffer | string | null) => (b === null ? 0 : typeof b === 'string' ? Buffer.byteLength(b) : b.length);
+const rate = (n: number, ms: number) => (ms > 0 ? Math.round((n * 1000) / ms) : n);
 
 function keyText(r: OutRecord | undefined): string | null {
   if (!r || r.key === null) return null;
   return typeof r.key === 'string' ? r.key : r.key.toString('utf8');
-}
-
-async function* toAsync<T>(items: T[]): AsyncGenerator<T> {
-  yield* items;
 }

@@ -37,3 +37,55 @@ export function parseBrokerList(value: string): string[] {
   }
   return list;
 }
+
+/** Repeatable flags: each occurrence appended to a list. */
+export function collect<T>(parse: (value: string) => T): (value: string, previous: T[] | undefined) => T[] {
+  return (value, previous) => [...(previous ?? []), parse(value)];
+}
+
+export type OffsetFlag = { from: 'beginning' | 'end' | 'stored' } | { from: 'offset'; offset: bigint } | { from: 'fromEnd'; count: bigint };
+
+/** kconsume -o: beginning | end | stored | N (absolute) | -N (the last N of each partition). */
+export function parseOffset(value: string): OffsetFlag {
+  const v = value.trim().toLowerCase();
+  if (v === 'beginning' || v === 'earliest') return { from: 'beginning' };
+  if (v === 'end' || v === 'latest') return { from: 'end' };
+  if (v === 'stored' || v === 'committed') return { from: 'stored' };
+  if (/^\d{1,19}$/.test(v)) return { from: 'offset', offset: BigInt(v) };
+  if (/^-\d{1,19}$/.test(v) && v !== '-0') return { from: 'fromEnd', count: BigInt(v.slice(1)) };
+  throw new InvalidArgumentError(`expected beginning, end, stored, an offset N or -N (the last N), got "${value}".`);
+}
+
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/**
+ * kconsume --since: a duration back from now (90s, 15m, 1h, 7d, 2w) or a date/time (2026-11-01, 2026-11-01T09:30Z,
+ * with an offset or Z; a date alone is midnight UTC). Returns epoch milliseconds.
+ */
+export function parseSince(value: string, now: () => number = Date.now): number {
+  const v = value.trim();
+  const ago = /^(\d+)\s*([smhdw])$/i.exec(v);
+  if (ago) return now() - Number(ago[1]) * UNIT_MS[ago[2]!.toLowerCase()]!;
+  if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(v)) {
+    // A time without a zone would be read as local time by Date.parse; ISO says so too, and we say it in --help.
+    const t = Date.parse(v.replace(' ', 'T'));
+    if (!Number.isNaN(t)) return t;
+  }
+  throw new InvalidArgumentError(`expected a duration like 1h or 7d, or a date like 2026-11-01 or 2026-11-01T09:30Z, got "${value}".`);
+}
+
+/** --pattern: a JavaScript regular expression that must match a whole topic name. */
+export function parsePattern(value: string): RegExp {
+  try {
+    return new RegExp(`^(?:${value})$`);
+  } catch (e) {
+    throw new InvalidArgumentError(`not a valid regular expression: ${(e as Error).message}.`);
+  }
+}
+
+/** -H name=value (the value may contain "="; it may be empty). */
+export function parseHeader(value: string): [string, string] {
+  const at = value.indexOf('=');
+  if (at <= 0) throw new InvalidArgumentError(`expected name=value, got "${value}".`);
+  return [value.slice(0, at), value.slice(at + 1)];
+}

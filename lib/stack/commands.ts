@@ -2,12 +2,13 @@
 import { EXIT, KtoolError } from '../errors.js';
 import { err, out, type Io } from '../io.js';
 import { paint, progress } from '../cli/style.js';
-import { chooseProvider, describeShape } from './index.js';
+import { chooseProvider, describeShape, describeStack } from './index.js';
 import { ensureJars, cachedJars } from './maven.js';
 import { stackPaths, type StackPaths } from './paths.js';
+import { describeOverrides, parseBrokerOverrides } from './overrides.js';
 import { MAX_BROKERS, portSpan, type StackMode } from './plan.js';
 import { DEFAULT_HOST, KAFKA_VERSIONS, findKafkaVersion, type KafkaVersion } from './versions.js';
-import type { StackState } from './state.js';
+import { stateOverrides, type StackState } from './state.js';
 
 export interface UpCommandOptions {
   brokers: number;
@@ -15,6 +16,8 @@ export interface UpCommandOptions {
   kafka: string;
   port: number;
   heap: string;
+  /** `--config name=value` arguments as given, in order. */
+  config: string[];
   timeoutMs: number;
   json: boolean;
 }
@@ -44,6 +47,7 @@ export async function upCommand(io: Io, o: UpCommandOptions, paths: StackPaths =
   if (lastPort > 65_535) {
     throw new KtoolError('USAGE', `--port ${o.port} leaves no room: this stack needs ports ${o.port}-${lastPort}`, { exitCode: EXIT.usage, hint: `choose --port ${65_535 - portSpan(o.brokers, mode) + 1} or lower` });
   }
+  const config = parseBrokerOverrides(o.config);
   const spinner = progress(io, 'starting Kafka');
   try {
     const result = await chooseProvider().up({
@@ -53,6 +57,7 @@ export async function upCommand(io: Io, o: UpCommandOptions, paths: StackPaths =
       host: DEFAULT_HOST,
       basePort: o.port,
       heap: o.heap,
+      config,
       timeoutMs: o.timeoutMs,
       paths,
       onProgress: (t) => spinner.update(t),
@@ -61,9 +66,9 @@ export async function upCommand(io: Io, o: UpCommandOptions, paths: StackPaths =
     const seconds = (result.elapsedMs / 1000).toFixed(1);
     if (result.alreadyRunning) {
       spinner.stop();
-      err(io, `kstack: already running: ${describeShape(s)} at ${s.bootstrap}`);
+      err(io, `kstack: already running: ${describeStack(s)} at ${s.bootstrap}`);
     } else {
-      spinner.succeed(`kstack: started ${describeShape(s)} at ${s.bootstrap} in ${seconds} s`);
+      spinner.succeed(`kstack: started ${describeStack(s)} at ${s.bootstrap} in ${seconds} s`);
     }
     if (o.json) out(io, JSON.stringify({ ...summary(s), alreadyRunning: result.alreadyRunning, elapsedMs: result.elapsedMs }));
     out(io, brokersLine(s));
@@ -100,6 +105,8 @@ export function statusCommand(io: Io, o: { json: boolean }, paths: StackPaths = 
   out(io, `bootstrap  ${s.bootstrap}`);
   out(io, `data dir   ${s.runDir}`);
   out(io, `started    ${s.startedAt}`);
+  const config = describeOverrides(stateOverrides(s));
+  if (config) out(io, `config     ${config}`);
   for (const p of st.processes) {
     const ports = p.controllerPort ? `${p.port} (controller ${p.controllerPort})` : String(p.port);
     out(io, `${p.role.padEnd(9)} ${String(p.id).padEnd(2)} port ${ports.padEnd(22)} pid ${String(p.pid).padEnd(8)} ${p.running ? c.green('up') : c.red('down')}  log ${p.logFile}`);
@@ -119,5 +126,5 @@ export async function fetchCommand(io: Io, o: { kafka: string[] }, paths: StackP
 }
 
 function summary(s: StackState) {
-  return { provider: s.provider, kafka: s.kafka, mode: s.mode, brokers: s.brokers, bootstrap: s.bootstrap, runDir: s.runDir, startedAt: s.startedAt, status: s.status };
+  return { provider: s.provider, kafka: s.kafka, mode: s.mode, brokers: s.brokers, config: stateOverrides(s), bootstrap: s.bootstrap, runDir: s.runDir, startedAt: s.startedAt, status: s.status };
 }

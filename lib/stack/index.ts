@@ -2,7 +2,7 @@
 import * as local from './local.js';
 
 export type { UpOptions, UpResult, DownResult, StatusResult } from './local.js';
-export { describeShape } from './local.js';
+export { describeShape, describeStack } from './local.js';
 
 export interface StackProvider {
   name: 'local';

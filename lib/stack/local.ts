@@ -10,7 +10,8 @@ import { newClusterId, planStack, type NodePlan, type StackOptions, type StackPl
 import { assertPortsFree } from './ports.js';
 import { javaBin, isOurs, requireProgram, runToEnd, spawnDetached, stopProcess, waitForLogLine } from './process.js';
 import { brokerProperties, loggingConfig, readyLine, renderProperties, zookeeperProperties } from './properties.js';
-import { readState, removeStack, writeState, type ProcessState, type StackState } from './state.js';
+import { describeOverrides, type BrokerOverrides } from './overrides.js';
+import { readState, removeStack, sameShape, writeState, type ProcessState, type StackState } from './state.js';
 
 export interface UpOptions extends StackOptions {
   paths: StackPaths;
@@ -39,12 +40,14 @@ export function describeShape(s: { brokers: number; mode: string; kafka: string 
   return `${s.brokers === 1 ? 'one broker' : `${s.brokers} brokers`}, Kafka ${s.kafka}${s.mode === 'zookeeper' ? ' with ZooKeeper' : ' (KRaft)'}`;
 }
 
-export function runningProcesses(state: StackState): ProcessState[] {
-  return state.processes.filter((p) => isOurs(p.pid, p.marker));
+/** The shape plus any --config overrides, for messages that tell one stack from another. */
+export function describeStack(s: { brokers: number; mode: string; kafka: string; config?: BrokerOverrides }): string {
+  const config = describeOverrides(s.config ?? {});
+  return config ? `${describeShape(s)}, config ${config}` : describeShape(s);
 }
 
-function sameShape(state: StackState, o: StackOptions): boolean {
-  return state.brokers === o.brokers && state.mode === o.mode && state.kafka === o.kafka.version && state.basePort === o.basePort && state.host === o.host;
+export function runningProcesses(state: StackState): ProcessState[] {
+  return state.processes.filter((p) => isOurs(p.pid, p.marker));
 }
 
 export async function up(options: UpOptions): Promise<UpResult> {
@@ -57,7 +60,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
     const alive = runningProcesses(existing);
     if (alive.length === existing.processes.length && existing.status === 'running') {
       if (sameShape(existing, options)) return { state: existing, alreadyRunning: true, elapsedMs: Date.now() - started };
-      throw new KtoolError('STACK_RUNNING', `a different stack already runs from ${runDir} (${describeShape(existing)} at ${existing.bootstrap})`, {
+      throw new KtoolError('STACK_RUNNING', `a different stack already runs from ${runDir} (${describeStack(existing)} at ${existing.bootstrap})`, {
         exitCode: EXIT.usage,
         hint: 'stop it first with `kstack down`, or give this one its own KSTACK_RUN_DIR and --port',
       });
@@ -66,7 +69,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
     for (const p of alive) await stopProcess(p.pid, p.marker, 15_000);
     reuseData = existing.status === 'kept' && sameShape(existing, options);
     if (existing.status === 'kept' && !reuseData) {
-      throw new KtoolError('STACK_KEPT', `${runDir} holds kept data of another stack (${describeShape(existing)})`, {
+      throw new KtoolError('STACK_KEPT', `${runDir} holds kept data of another stack (${describeStack(existing)})`, {
         exitCode: EXIT.usage,
         hint: 'start it with the same flags, or remove its data with `kstack down`',
       });
@@ -103,6 +106,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
     host: plan.host,
     bootstrap: plan.bootstrap,
     ...(plan.mode === 'kraft' ? { clusterId } : {}),
+    config: plan.config,
     runDir,
     status: 'running',
     startedAt: new Date().toISOString(),

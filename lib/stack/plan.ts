@@ -1,5 +1,6 @@
 // The shape of a local stack, decided before anything runs: node ids, ports, directories. Pure.
 import { join } from 'node:path';
+import { sortOverrides, type BrokerOverrides } from './overrides.js';
 import type { KafkaVersion } from './versions.js';
 
 export type StackMode = 'kraft' | 'zookeeper';
@@ -13,6 +14,8 @@ export interface StackOptions {
   basePort: number;
   /** Maximum JVM heap per process, e.g. `512m`. */
   heap: string;
+  /** Extra properties for every broker (`--config`), already checked by parseBrokerOverrides; none when absent. */
+  config?: BrokerOverrides;
 }
 
 export interface NodePlan {
@@ -29,6 +32,7 @@ export interface NodePlan {
 }
 
 export interface StackPlan extends StackOptions {
+  config: BrokerOverrides;
   runDir: string;
   nodes: NodePlan[];
   bootstrap: string;
@@ -68,7 +72,7 @@ export function planStack(options: StackOptions, runDir: string): StackPlan {
     .filter((x) => x.role === 'broker')
     .map((x) => `${host}:${x.port}`)
     .join(',');
-  return { ...options, runDir, nodes, bootstrap, ports: ports.sort((a, b) => a - b) };
+  return { ...options, config: sortOverrides(options.config ?? {}), runDir, nodes, bootstrap, ports: ports.sort((a, b) => a - b) };
 }
 
 /** How many consecutive ports a stack of this shape needs from its base port. */

@@ -33,6 +33,8 @@ function clusterDefaults(plan: StackPlan): Properties {
     // Default 3 s delays every first group join.
     'group.initial.rebalance.delay.ms': 0,
     'num.partitions': DEFAULT_PARTITIONS,
+    // Auto-created topics get a replica on up to three brokers, like the internal ones.
+    'default.replication.factor': rf,
   };
   if (plan.kafka.line.startsWith('4.')) {
     props['share.coordinator.state.topic.replication.factor'] = rf;
@@ -41,9 +43,11 @@ function clusterDefaults(plan: StackPlan): Properties {
   return props;
 }
 
+/** A broker's properties: what kstack controls, our cluster defaults, then the user's --config overrides over those. */
 export function brokerProperties(plan: StackPlan, node: NodePlan): Properties {
   const h = plan.host;
-  const base = { ...clusterDefaults(plan), 'log.dirs': node.dataDir };
+  // parseBrokerOverrides refused the names kstack controls, so an override can only replace a default or add a setting.
+  const base = { ...clusterDefaults(plan), 'log.dirs': node.dataDir, ...plan.config };
   if (plan.mode === 'zookeeper') {
     const zk = plan.nodes.find((x) => x.role === 'zookeeper');
     if (!zk) throw new Error('a ZooKeeper-mode plan has no ZooKeeper node');

@@ -1,7 +1,8 @@
 // The record of a running (or stopped, kept) stack: written atomically to <runDir>/state.json.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StackMode } from './plan.js';
+import { sameOverrides, type BrokerOverrides } from './overrides.js';
+import type { StackMode, StackOptions } from './plan.js';
 
 export interface ProcessState {
   role: 'broker' | 'zookeeper';
@@ -23,11 +24,28 @@ export interface StackState {
   host: string;
   bootstrap: string;
   clusterId?: string;
+  /** The `--config` broker overrides; absent in state files written before kstack had them, which means none. */
+  config?: BrokerOverrides;
   runDir: string;
   /** running: processes were started; kept: stopped by `down --keep`, data still on disk. */
   status: 'running' | 'kept';
   startedAt: string;
   processes: ProcessState[];
+}
+
+/** The overrides a stack was started with; none for state files that predate them. */
+export const stateOverrides = (state: StackState): BrokerOverrides => state.config ?? {};
+
+/** Whether `up` with these options asks for the stack this state records: same shape, ports and broker overrides. */
+export function sameShape(state: StackState, o: StackOptions): boolean {
+  return (
+    state.brokers === o.brokers &&
+    state.mode === o.mode &&
+    state.kafka === o.kafka.version &&
+    state.basePort === o.basePort &&
+    state.host === o.host &&
+    sameOverrides(stateOverrides(state), o.config ?? {})
+  );
 }
 
 export const stateFile = (runDir: string) => join(runDir, 'state.json');

@@ -2,15 +2,10 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { run } from '../support/bins.js';
+import { kcat } from '../support/kcat.js';
 import { freshTopic, uniqueName } from '../support/kafka.js';
 
 const brokers = () => process.env.KAFKA_BROKERS as string;
-
-function kcat(args: string[], input?: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('kcat', ['-b', brokers(), ...args], { input, encoding: 'utf8', timeout: 30_000 });
-  if (r.error) throw new Error(`kcat could not run (${r.error.message}); install it: apt-get install kcat`);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('kproduce and kconsume', () => {
   it('--help works and shows examples', async () => {
@@ -37,9 +32,10 @@ describe('kproduce and kconsume', () => {
 
   it('reads stdin line by line and emits JSON lines that parse', async () => {
     const topic = await freshTopic('e2e-stdin');
-    const p = await run('kproduce', [topic, '--json', '-k', 'k1'], { input: 'one\ntwo\nthree\n' });
+    const p = await run('kproduce', [topic, '--json', '--report', 'each', '-k', 'k1'], { input: 'one\ntwo\nthree\n' });
     expect(p.code).toBe(0);
     expect(p.stdout.trim().split('\n').map((l) => JSON.parse(l).offset)).toEqual([0, 1, 2]);
+    expect(p.stderr).toMatch(/^kproduce: 3 messages \(\d+ B\) acknowledged in \d+ ms, \d+ msg\/s\n$/);
     const c = await run('kconsume', [topic, '--from-beginning', '-e', '--json']);
     expect(c.code).toBe(0);
     expect(c.stdout.trim().split('\n').map((l) => JSON.parse(l))).toMatchObject([
@@ -74,7 +70,23 @@ describe('kproduce and kconsume', () => {
     ['kproduce', ['t', 'm', '--timeout', 'soon'], /--timeout.*expected a whole number/],
     ['kproduce', ['t', 'm', '-p', '-1'], /unknown option '-1'|expected a whole number/],
     ['kconsume', ['t', '-n', '0'], /--max-messages.*expected a whole number from 1/],
-    ['kconsume', [], /missing required argument 'topic'/],
+    ['kconsume', [], /^error: no topic given\nhint: .*--pattern/],
+    ['kconsume', ['t', '-o', 'bogus'], /-o, --offset.*expected beginning, end, stored/],
+    ['kconsume', ['t', '--since', 'yesterday'], /--since.*expected a duration like 1h/],
+    ['kconsume', ['t', '--since', '1h', '-o', 'end'], /cannot be used with option '-o/],
+    ['kconsume', ['t', '-F', '%x'], /unknown token "%x"; tokens: %t topic/],
+    ['kconsume', ['t', '--json', '--raw'], /'--json' cannot be used with option '--raw'/],
+    ['kconsume', ['t', '-p', '0', '-g', 'g1'], /cannot be used with option '-g/],
+    ['kconsume', ['--pattern', 'a('], /not a valid regular expression/],
+    ['kconsume', ['t', '--idle-timeout', '0'], /--idle-timeout.*expected a whole number from 1/],
+    ['kproduce', ['t', '-D', ''], /expected a delimiter/],
+    ['kproduce', ['t', '-D', '\\q'], /unknown escape/],
+    ['kproduce', ['t', '-H', 'novalue'], /expected name=value/],
+    ['kproduce', ['t', '-z', 'brotli'], /Allowed choices are none, gzip, snappy, lz4, zstd/],
+    ['kproduce', ['t', '-k', 'a', '-K', ':'], /cannot be used with option '-k/],
+    ['kproduce', ['t', '-f', '/no/such/file'], /^error: cannot read \/no\/such\/file: no such file\nhint: /],
+    ['kproduce', ['t', 'm', '-f', '/etc/hostname'], /^error: give messages as arguments or with -f\/--file, not both/],
+    ['kproduce', ['t', '--tombstone'], /^error: a tombstone needs a key\nhint: .*-k KEY/],
   ] as const)('%s %j is a usage error, exit 2', async (name, args, message) => {
     const r = await run(name, [...args]);
     expect(r.code).toBe(2);

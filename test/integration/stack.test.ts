@@ -20,9 +20,9 @@ afterEach(async () => {
 /** Writes one message with lib/produce and reads it back with lib/consume. */
 async function roundTrip(bootstrap: string, topic: string, value: string): Promise<string[]> {
   const conn = connection(bootstrap);
-  await produce(memoryIo(), { connection: conn, topic, messages: [value], acks: -1, json: true });
+  await produce(memoryIo(), { connection: conn, topic, source: { kind: 'args', values: [value] }, acks: -1, report: 'none', json: false });
   const io = memoryIo();
-  await consume(io, { connection: conn, topics: [topic], fromBeginning: true, exitAtEnd: true, json: true });
+  await consume(io, { connection: conn, topics: [topic], fromBeginning: true, exitAtEnd: true, output: { kind: 'json' } });
   return io.stdoutLines().map((l) => JSON.parse(l).value);
 }
 
@@ -98,13 +98,13 @@ describe.sequential('kstack local provider', () => {
     stack = await privateStack();
     const conn = connection(stack.state.bootstrap);
     const topic = await freshTopic('kept', 1, conn);
-    await produce(memoryIo(), { connection: conn, topic, messages: ['survives a restart'], acks: -1, json: true });
+    await produce(memoryIo(), { connection: conn, topic, source: { kind: 'args', values: ['survives a restart'] }, acks: -1, report: 'none', json: false });
     await stack.stop(true);
     expect(localProvider.status({ paths: stack.paths }).state?.status).toBe('kept');
 
     stack = await privateStack({ paths: stack.paths, basePort: stack.basePort });
     const io = memoryIo();
-    await consume(io, { connection: conn, topics: [topic], fromBeginning: true, exitAtEnd: true, json: true });
+    await consume(io, { connection: conn, topics: [topic], fromBeginning: true, exitAtEnd: true, output: { kind: 'json' } });
     expect(io.stdoutLines().map((l) => JSON.parse(l).value)).toEqual(['survives a restart']);
   });
 

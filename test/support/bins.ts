@@ -1,7 +1,9 @@
 // Runs the built bins (dist/cmd) as a user would, capturing exit code, stdout and stderr separately.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { packageRoot } from '../../lib/stack/paths.js';
+
+export type BinName = 'kproduce' | 'kconsume' | 'kstack' | 'quickstart';
 
 export interface BinResult {
   code: number | null;
@@ -11,29 +13,41 @@ export interface BinResult {
   ms: number;
 }
 
-export function bin(name: 'kproduce' | 'kconsume' | 'kstack'): string {
+export function bin(name: BinName): string {
   return join(packageRoot(), 'dist', 'cmd', `${name}.js`);
 }
 
-/** Spawns a bin with args; a deadline kills it so a hang fails the test instead of stalling it. */
-export function run(name: 'kproduce' | 'kconsume' | 'kstack', args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<BinResult> {
+export interface Running {
+  child: ChildProcessWithoutNullStreams;
+  /** What the process printed so far. */
+  stdout(): string;
+  stderr(): string;
+  done: Promise<BinResult>;
+}
+
+/** Starts a bin and returns at once, so a test can feed stdin or signal it; a deadline kills it so a hang fails the test. */
+export function start(name: BinName, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Running {
   const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin(name), ...args], {
-      env: { ...process.env, NO_COLOR: '1', ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+  const child = spawn(process.execPath, [bin(name), ...args], { env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+  const done = new Promise<BinResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
     });
-    if (opts.input !== undefined) child.stdin.end(opts.input);
-    else child.stdin.end();
   });
+  return { child, stdout: () => stdout, stderr: () => stderr, done };
+}
+
+/** Spawns a bin with args and waits for it to end. */
+export function run(name: BinName, args: string[], opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<BinResult> {
+  const r = start(name, args, opts);
+  r.child.stdin.on('error', () => {}); // a bin that exits before reading all of stdin
+  r.child.stdin.end(opts.input);
+  return r.done;
 }

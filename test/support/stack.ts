@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { localProvider, type UpResult } from '../../lib/stack/index.js';
 import { stackPaths, type StackPaths } from '../../lib/stack/paths.js';
 import { findFreeBlock } from '../../lib/stack/ports.js';
+import { parseBrokerOverrides } from '../../lib/stack/overrides.js';
 import { portSpan, type StackMode } from '../../lib/stack/plan.js';
 import { DEFAULT_HOST, findKafkaVersion } from '../../lib/stack/versions.js';
 
@@ -14,16 +15,18 @@ export interface PrivateStack extends UpResult {
   stop(keep?: boolean): Promise<void>;
 }
 
-export async function privateStack(shape: { brokers?: number; mode?: StackMode; kafka?: string; paths?: StackPaths; basePort?: number } = {}): Promise<PrivateStack> {
+/** `config` takes `name=value` entries as `kstack up --config` does. */
+export async function privateStack(shape: { brokers?: number; mode?: StackMode; kafka?: string; paths?: StackPaths; basePort?: number; config?: string[] } = {}): Promise<PrivateStack> {
   const brokers = shape.brokers ?? 1;
   const mode = shape.mode ?? 'kraft';
   const kafka = findKafkaVersion(shape.kafka ?? '3.9');
   if (!kafka) throw new Error(`unknown Kafka ${shape.kafka}`);
   const paths = shape.paths ?? stackPaths(process.env, { runDir: mkdtempSync(join(tmpdir(), 'kstack-it-')) });
+  const config = parseBrokerOverrides(shape.config ?? []);
   const basePort = shape.basePort ?? (await findFreeBlock(portSpan(brokers, mode), DEFAULT_HOST));
   let result: UpResult;
   try {
-    result = await localProvider.up({ brokers, mode, kafka, host: DEFAULT_HOST, basePort, heap: '384m', timeoutMs: 120_000, paths });
+    result = await localProvider.up({ brokers, mode, kafka, host: DEFAULT_HOST, basePort, heap: '384m', config, timeoutMs: 120_000, paths });
   } catch (e) {
     if (!shape.paths) rmSync(paths.runDir, { recursive: true, force: true });
     throw e;

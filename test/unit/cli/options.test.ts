@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { intInRange, parseBrokerList, parseHeap, parsePort, parseTimeoutMs } from '../../../lib/cli/options.js';
+import { collect, intInRange, parseBrokerList, parseHeader, parseHeap, parseOffset, parsePattern, parsePort, parseSince, parseTimeoutMs } from '../../../lib/cli/options.js';
 
 describe('intInRange(1, 10)', () => {
   const parse = intInRange(1, 10);
@@ -110,5 +110,80 @@ describe('edge cases found in review', () => {
 
   it.each([['128m', '128m'], ['1G', '1g']])('parseHeap accepts %s', (value, expected) => {
     expect(parseHeap(value)).toBe(expected);
+  });
+});
+
+describe('parseOffset (kconsume -o)', () => {
+  it.each([
+    ['beginning', { from: 'beginning' }],
+    ['earliest', { from: 'beginning' }],
+    ['END', { from: 'end' }],
+    ['latest', { from: 'end' }],
+    ['stored', { from: 'stored' }],
+    ['0', { from: 'offset', offset: 0n }],
+    ['42', { from: 'offset', offset: 42n }],
+    ['9223372036854775807', { from: 'offset', offset: 9223372036854775807n }],
+    ['-10', { from: 'fromEnd', count: 10n }],
+  ])('%s', (value, expected) => {
+    expect(parseOffset(value)).toEqual(expected);
+  });
+
+  it.each(['', 'start', '-0', '1.5', '+3', '--1', '12345678901234567890', 'beginning '.repeat(2)])('rejects %j, naming the accepted forms', (value) => {
+    expect(() => parseOffset(value)).toThrow(/expected beginning, end, stored, an offset N or -N/);
+  });
+});
+
+describe('parseSince (kconsume --since)', () => {
+  const now = () => Date.UTC(2026, 10, 23, 12, 0, 0);
+  it.each([
+    ['90s', now() - 90_000],
+    ['15m', now() - 15 * 60_000],
+    ['1h', now() - 3_600_000],
+    ['7d', now() - 7 * 86_400_000],
+    ['2w', now() - 14 * 86_400_000],
+    ['7D', now() - 7 * 86_400_000],
+    ['2026-11-01', Date.UTC(2026, 10, 1)],
+    ['2026-11-01T09:30Z', Date.UTC(2026, 10, 1, 9, 30)],
+    ['2026-11-01T09:30:15.250Z', Date.UTC(2026, 10, 1, 9, 30, 15, 250)],
+    ['2026-11-01T09:30+01:00', Date.UTC(2026, 10, 1, 8, 30)],
+    ['2026-11-01 09:30Z', Date.UTC(2026, 10, 1, 9, 30)],
+  ])('%s', (value, expected) => {
+    expect(parseSince(value, now)).toBe(expected);
+  });
+
+  it.each(['', 'yesterday', '7', '1y', '-1h', '2026-13-01', '2026-11-01T25:00Z', '11/01/2026', 'last week'])('rejects %j', (value) => {
+    expect(() => parseSince(value, now)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('parsePattern (kconsume --pattern)', () => {
+  it('matches whole topic names only', () => {
+    const re = parsePattern('orders-.*');
+    expect(['orders-eu', 'orders-'].map((t) => re.test(t))).toEqual([true, true]);
+    expect(['my-orders-eu', 'orders'].map((t) => re.test(t))).toEqual([false, false]);
+    expect(parsePattern('a|b').test('ab')).toBe(false);
+  });
+
+  it('rejects an invalid expression with the reason', () => {
+    expect(() => parsePattern('orders-(')).toThrow(/not a valid regular expression/);
+  });
+});
+
+describe('parseHeader (kproduce -H) and collect', () => {
+  it.each([
+    ['source=cli', ['source', 'cli']],
+    ['a=b=c', ['a', 'b=c']],
+    ['empty=', ['empty', '']],
+  ])('%s', (value, expected) => {
+    expect(parseHeader(value)).toEqual(expected);
+  });
+
+  it.each(['novalue', '=v', ''])('rejects %j', (value) => {
+    expect(() => parseHeader(value)).toThrow('expected name=value');
+  });
+
+  it('collect appends each occurrence in order', () => {
+    const add = collect(parseHeader);
+    expect(add('b=2', add('a=1', undefined))).toEqual([['a', '1'], ['b', '2']]);
   });
 });

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { BrokerOverrides } from '../../../lib/stack/overrides.js';
 import { newClusterId, planStack, portSpan, type StackMode, type StackOptions } from '../../../lib/stack/plan.js';
 import { DEFAULT_HOST, findKafkaVersion, type KafkaVersion } from '../../../lib/stack/versions.js';
 
@@ -112,6 +113,19 @@ describe('planStack, shape common to both modes', () => {
     const opts = options(2, 'kraft', 12000, 'localhost');
     const plan = planStack(opts, RUN_DIR);
     expect(plan).toMatchObject({ ...opts, runDir: RUN_DIR });
+  });
+});
+
+describe('planStack, --config overrides', () => {
+  it.each<{ what: string; config: BrokerOverrides | undefined; planned: BrokerOverrides }>([
+    { what: 'no config option', config: undefined, planned: {} },
+    { what: 'an empty config', config: {}, planned: {} },
+    { what: 'one override', config: { 'auto.create.topics.enable': 'false' }, planned: { 'auto.create.topics.enable': 'false' } },
+    { what: 'overrides out of order', config: { 'log.retention.ms': '60000', 'auto.create.topics.enable': 'false' }, planned: { 'auto.create.topics.enable': 'false', 'log.retention.ms': '60000' } },
+  ])('$what: the plan holds $planned, names sorted', ({ config, planned }) => {
+    const plan = planStack({ ...options(1, 'kraft', 9092), ...(config === undefined ? {} : { config }) }, RUN_DIR);
+    expect(plan.config).toEqual(planned);
+    expect(Object.keys(plan.config)).toEqual(Object.keys(planned));
   });
 });
 

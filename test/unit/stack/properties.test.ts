@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { KSTACK_CONTROLLED, parseBrokerOverrides } from '../../../lib/stack/overrides.js';
 import { planStack, type NodePlan, type StackMode, type StackPlan } from '../../../lib/stack/plan.js';
 import {
   brokerProperties,
@@ -15,8 +16,8 @@ function kafka(line: string): KafkaVersion {
   return v;
 }
 
-function plan(brokers: number, mode: StackMode, line = '3.9', host = DEFAULT_HOST, basePort = 9092): StackPlan {
-  return planStack({ brokers, mode, kafka: kafka(line), host, basePort, heap: '512m' }, '/tmp/kstack-props-test');
+function plan(brokers: number, mode: StackMode, line = '3.9', host = DEFAULT_HOST, basePort = 9092, config: string[] = []): StackPlan {
+  return planStack({ brokers, mode, kafka: kafka(line), host, basePort, heap: '512m', config: parseBrokerOverrides(config) }, '/tmp/kstack-props-test');
 }
 
 const brokersOf = (p: StackPlan) => p.nodes.filter((x) => x.role === 'broker');
@@ -136,6 +137,7 @@ describe('cluster defaults on every broker', () => {
     for (const node of brokersOf(p)) {
       const props = brokerProperties(p, node);
       expect(props['offsets.topic.replication.factor']).toBe(rf);
+      expect(props['default.replication.factor']).toBe(rf);
       expect(props['transaction.state.log.replication.factor']).toBe(rf);
       expect(props['transaction.state.log.min.isr']).toBe(isr);
       expect(props['group.initial.rebalance.delay.ms']).toBe(0);
@@ -157,6 +159,49 @@ describe('cluster defaults on every broker', () => {
       expect(props['share.coordinator.state.topic.replication.factor']).toBe(share.rf);
       expect(props['share.coordinator.state.topic.min.isr']).toBe(share.isr);
     }
+  });
+});
+
+describe('--config overrides on every broker', () => {
+  const shapes = [
+    { n: 1, mode: 'kraft' as const, line: '3.9' },
+    { n: 3, mode: 'kraft' as const, line: '4.1' },
+    { n: 2, mode: 'zookeeper' as const, line: '3.9' },
+  ];
+
+  it.each(shapes)('$n broker(s), $mode, Kafka $line: new settings are added, defaults replaced, the rest kept', ({ n, mode, line }) => {
+    const bare = plan(n, mode, line);
+    const p = plan(n, mode, line, DEFAULT_HOST, 9092, ['auto.create.topics.enable=false', 'num.partitions=1', 'offsets.topic.replication.factor=1', 'log.retention.ms=60000']);
+    for (const node of brokersOf(p)) {
+      const props = brokerProperties(p, node);
+      const before = brokerProperties(bare, brokersOf(bare).find((x) => x.id === node.id)!);
+      expect(props).toEqual({ ...before, 'auto.create.topics.enable': 'false', 'num.partitions': '1', 'offsets.topic.replication.factor': '1', 'log.retention.ms': '60000' });
+      const text = parseProperties(renderProperties(props, 'h'));
+      expect(text['auto.create.topics.enable']).toBe('false');
+      expect(text['num.partitions']).toBe('1');
+      expect(text['log.retention.ms']).toBe('60000');
+    }
+  });
+
+  it.each(shapes)('$n broker(s), $mode, Kafka $line: an override written once, as given, with no comment after it', ({ n, mode, line }) => {
+    const p = plan(n, mode, line, DEFAULT_HOST, 9092, ['log.cleanup.policy=compact,delete', 'ssl.endpoint.identification.algorithm=']);
+    const lines = renderProperties(brokerProperties(p, brokersOf(p)[0]!), 'h').split('\n');
+    expect(lines.filter((l) => l.startsWith('log.cleanup.policy='))).toEqual(['log.cleanup.policy=compact,delete']);
+    expect(lines.filter((l) => l.startsWith('ssl.endpoint.identification.algorithm='))).toEqual(['ssl.endpoint.identification.algorithm=']);
+  });
+
+  it.each(shapes)('$n broker(s), $mode, Kafka $line: every setting an override may change is one of our cluster defaults', ({ n, mode, line }) => {
+    // Catches a new shape setting in brokerProperties that KSTACK_CONTROLLED does not protect.
+    const p = plan(n, mode, line);
+    const overridable = Object.keys(brokerProperties(p, brokersOf(p)[0]!)).filter((k) => !KSTACK_CONTROLLED.includes(k));
+    for (const key of overridable) {
+      expect(key).toMatch(/^(offsets\.topic\.|transaction\.state\.log\.|share\.coordinator\.state\.topic\.|group\.initial\.rebalance\.delay\.ms$|num\.partitions$|default\.replication\.factor$)/);
+    }
+  });
+
+  it('leaves ZooKeeper alone', () => {
+    const p = plan(1, 'zookeeper', '3.9', DEFAULT_HOST, 9092, ['log.retention.ms=60000']);
+    expect(zookeeperProperties(p, zookeeperOf(p))).not.toHaveProperty('log.retention.ms');
   });
 });
 

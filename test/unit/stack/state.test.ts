@@ -2,7 +2,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readState, removeStack, stateFile, writeState, type StackState } from '../../../lib/stack/state.js';
+import type { BrokerOverrides } from '../../../lib/stack/overrides.js';
+import type { StackOptions } from '../../../lib/stack/plan.js';
+import { readState, removeStack, sameShape, stateFile, stateOverrides, writeState, type StackState } from '../../../lib/stack/state.js';
+import { findKafkaVersion } from '../../../lib/stack/versions.js';
 
 let dir: string;
 
@@ -39,6 +42,7 @@ describe('writeState and readState', () => {
   it.each([
     { what: 'a running kraft stack', overrides: {} },
     { what: 'a kept stack without a cluster id', overrides: { status: 'kept' as const, clusterId: undefined } },
+    { what: 'a stack with --config overrides', overrides: { config: { 'auto.create.topics.enable': 'false', 'log.retention.ms': '60000' } } },
     {
       what: 'a zookeeper stack',
       overrides: {
@@ -87,6 +91,43 @@ describe('writeState and readState', () => {
     const text = readFileSync(stateFile(dir), 'utf8');
     expect(text.endsWith('}\n')).toBe(true);
     expect(JSON.parse(text)).toMatchObject({ provider: 'local', bootstrap: '127.0.0.1:9092,127.0.0.1:9093' });
+  });
+});
+
+describe('sameShape: does `up` with these options ask for the stack in state.json?', () => {
+  const kafka39 = findKafkaVersion('3.9')!;
+  const kafka41 = findKafkaVersion('4.1')!;
+  // What sampleState records: 2 KRaft brokers of Kafka 3.9.1 from 127.0.0.1:9092.
+  const asked = (over: Partial<StackOptions> = {}): StackOptions => ({ brokers: 2, mode: 'kraft', kafka: kafka39, host: '127.0.0.1', basePort: 9092, heap: '512m', ...over });
+  const off = { 'auto.create.topics.enable': 'false' };
+
+  it.each<{ what: string; state: Partial<StackState>; options: StackOptions; same: boolean }>([
+    { what: 'the same flags', state: {}, options: asked(), same: true },
+    { what: 'another heap (not part of the shape)', state: {}, options: asked({ heap: '1g' }), same: true },
+    { what: 'no overrides on either side', state: { config: {} }, options: asked({ config: {} }), same: true },
+    { what: 'an old state file without config, and no overrides', state: { config: undefined }, options: asked({ config: {} }), same: true },
+    { what: 'the same overrides', state: { config: off }, options: asked({ config: { ...off } }), same: true },
+    { what: 'the same overrides in another order', state: { config: { a: '1', b: '2' } }, options: asked({ config: { b: '2', a: '1' } }), same: true },
+    { what: 'other brokers', state: {}, options: asked({ brokers: 3 }), same: false },
+    { what: 'another mode', state: {}, options: asked({ mode: 'zookeeper' }), same: false },
+    { what: 'another Kafka', state: {}, options: asked({ kafka: kafka41 }), same: false },
+    { what: 'another port', state: {}, options: asked({ basePort: 19092 }), same: false },
+    { what: 'another host', state: {}, options: asked({ host: 'localhost' }), same: false },
+    { what: 'overrides added', state: { config: {} }, options: asked({ config: off }), same: false },
+    { what: 'overrides added to an old state file', state: { config: undefined }, options: asked({ config: off }), same: false },
+    { what: 'overrides dropped', state: { config: off }, options: asked(), same: false },
+    { what: 'another value', state: { config: off }, options: asked({ config: { 'auto.create.topics.enable': 'true' } }), same: false },
+    { what: 'one more override', state: { config: off }, options: asked({ config: { ...off, 'log.retention.ms': '60000' } }), same: false },
+  ])('$what: $same', ({ state, options, same }) => {
+    expect(sameShape(sampleState(dir, state), options)).toBe(same);
+  });
+
+  it.each<{ config: BrokerOverrides | undefined; read: BrokerOverrides }>([
+    { config: undefined, read: {} },
+    { config: {}, read: {} },
+    { config: { 'log.retention.ms': '60000' }, read: { 'log.retention.ms': '60000' } },
+  ])('stateOverrides of a state with config $config is $read', ({ config, read }) => {
+    expect(stateOverrides(sampleState(dir, { config }))).toEqual(read);
   });
 });
 
