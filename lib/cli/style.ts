@@ -21,7 +21,9 @@ export interface Progress {
 
 /** An ora spinner on stderr when it is a TTY; otherwise silent, so pipes and CI logs stay clean. */
 export function progress(io: Io, text: string): Progress {
-  if (!io.stderr.isTTY || io.env.CI) {
+  // A terminal that reports 0 columns (some ptys, e.g. `script` without a size) sends ora's line counting to infinity.
+  const columns = (io.stderr as { columns?: number }).columns;
+  if (!io.stderr.isTTY || io.env.CI || columns === 0) {
     // Not interactive: no animation, just the outcome as a plain line (failures are reported by the edge).
     return { update() {}, succeed: (t) => void io.stderr.write(`${t}\n`), fail() {}, stop() {} };
   }

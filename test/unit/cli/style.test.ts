@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { paint, progress } from '../../../lib/cli/style.js';
 import type { Io } from '../../../lib/io.js';
 
-function fakeIo(tty: { stdout?: boolean; stderr?: boolean }, env: NodeJS.ProcessEnv = {}): Io & { stderrText: () => string } {
+function fakeIo(tty: { stdout?: boolean; stderr?: boolean; columns?: number }, env: NodeJS.ProcessEnv = {}): Io & { stderrText: () => string } {
   const stdin = Object.assign(new PassThrough(), { isTTY: false });
   const stdout = Object.assign(new PassThrough(), { isTTY: tty.stdout ?? false });
-  const stderr = Object.assign(new PassThrough(), { isTTY: tty.stderr ?? false });
+  const stderr = Object.assign(new PassThrough(), { isTTY: tty.stderr ?? false, columns: tty.columns ?? 80 });
   let text = '';
   stderr.on('data', (b: Buffer) => (text += b.toString()));
   return { stdin, stdout, stderr, env, stderrText: () => text };
@@ -48,8 +48,10 @@ describe('progress when not interactive', () => {
   it.each([
     { what: 'stderr is not a TTY', tty: false, env: {} },
     { what: 'CI is set', tty: true, env: { CI: 'true' } },
-  ])('prints only the success line, plainly, when $what', ({ tty, env }) => {
-    const io = fakeIo({ stderr: tty }, env);
+    // ora divides by the column count: a pty that reports 0 columns made it clear lines forever.
+    { what: 'the terminal reports 0 columns', tty: true, env: {}, columns: 0 },
+  ])('prints only the success line, plainly, when $what', ({ tty, env, columns }) => {
+    const io = fakeIo({ stderr: tty, ...(columns === undefined ? {} : { columns }) }, env);
     const p = progress(io, 'starting');
     p.update('still starting');
     p.fail('failed');
