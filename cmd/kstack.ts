@@ -1,24 +1,35 @@
 #!/usr/bin/env node
-// kstack: start, inspect and stop a real local Kafka. Declares the command; lib/stack does the work.
+// kstack: start, inspect and stop a real Kafka (Docker compose stack, or the JVM on this machine). Declares the command; lib/stack does the work.
 import { Command, Option } from 'commander';
 import { main } from '../lib/cli/run.js';
 import { collect, intInRange, parseHeap, parsePort, parseTimeoutMs } from '../lib/cli/options.js';
+import { interruptSignal } from '../lib/cli/signals.js';
 import { processIo } from '../lib/io.js';
-import { downCommand, fetchCommand, statusCommand, upCommand } from '../lib/stack/commands.js';
-import { DEFAULT_KAFKA_LINE, DEFAULT_PORT, KAFKA_VERSIONS } from '../lib/stack/versions.js';
+import { downCommand, fetchCommand, LOCAL_ONLY_FLAGS, logsCommand, statusCommand, upCommand } from '../lib/stack/commands.js';
+import { COMPOSE, DEFAULT_KAFKA_LINE, DEFAULT_PORT, KAFKA_VERSIONS } from '../lib/stack/versions.js';
 
 const io = processIo();
 const versionChoices = KAFKA_VERSIONS.flatMap((v) => [v.line, v.version]);
+/** --docker / --local on every subcommand that acts on a stack; `up` refuses --docker with the local broker's flags. */
+const providerFlags = (cmd: Command, docker: string, local: string, dockerConflicts: readonly string[] = []) =>
+  cmd.addOption(new Option('--docker', docker).conflicts(['local', ...dockerConflicts])).addOption(new Option('--local', local).conflicts('docker'));
+const provider = (o: { docker?: boolean; local?: boolean }) => (o.docker ? 'docker' : o.local ? 'local' : 'auto');
+
 const program = new Command('kstack')
-  .description('Run a real Apache Kafka on this machine (JVM + Maven Central jars, no Docker).')
+  .description('Run a real Apache Kafka: the Docker compose stack when a Docker engine answers, else the JVM on this machine (Maven Central jars).')
   .option('--debug', 'print stack traces on errors')
   .addHelpText('after', `
 Environment:
   KSTACK_HOME     where jars, configs and data live (default: .kstack/ in this package)
   KSTACK_RUN_DIR  the run directory alone (state, configs, logs, data), for a private stack
 
+Which Kafka: \`kstack up\` starts the compose stack (${COMPOSE.file}: ZooKeeper, Kafka, Control Center) when a
+Docker engine answers and Docker Compose 2.17+ is installed, else one local KRaft broker (Java 17 + Maven).
+--docker / --local force one; down, status and logs act on the stack the run directory records.
+
 Examples:
-  $ kstack up                      one KRaft broker on 127.0.0.1:9092
+  $ kstack up                      Docker if it answers (localhost:9092, Control Center on :${COMPOSE.controlCenterPort}), else the JVM
+  $ kstack up --local              one KRaft broker on 127.0.0.1:9092, on this machine's JVM
   $ kstack up --brokers 3          three brokers on 9092-9094 (controllers on 9095-9097)
   $ kstack up --zookeeper          Kafka 3.9 with ZooKeeper, like the compose stack
   $ kstack up --kafka 4.1          Kafka 4.1 (KRaft only)
@@ -26,9 +37,10 @@ Examples:
   $ kstack up --config log.retention.ms=60000 --config log.retention.check.interval.ms=5000
   $ eval "$(kstack up | tail -1)" && echo $KAFKA_BROKERS
   $ kstack status
+  $ kstack logs kafka -f           follow the broker's log (local: broker-1, zookeeper; docker: a compose service)
   $ kstack down                    stop and remove the data (--keep to keep it)`);
 
-program
+const up = program
   .command('up')
   .description('start Kafka in the background and print KAFKA_BROKERS=... as the last line; does nothing if it already runs')
   .addOption(new Option('--brokers <n>', 'number of brokers').argParser(intInRange(1, 9)).default(1))
@@ -37,23 +49,55 @@ program
   .addOption(new Option('--port <port>', 'client port of the first broker; other ports follow it').argParser(parsePort).default(DEFAULT_PORT))
   .addOption(new Option('--heap <size>', 'maximum JVM heap per process').argParser(parseHeap).default('512m'))
   .addOption(new Option('--config <name=value>', 'a broker property for every broker, e.g. auto.create.topics.enable=false (repeatable)').argParser(collect((v) => v)).default([], 'none'))
-  .addOption(new Option('--timeout <ms>', 'how long the brokers may take to serve (jar download not included)').argParser(parseTimeoutMs).default(90_000))
-  .option('--json', 'also print the stack as one JSON line before KAFKA_BROKERS=...', false)
-  .action((o) => upCommand(io, { brokers: o.brokers, zookeeper: o.zookeeper, kafka: o.kafka, port: o.port, heap: o.heap, config: o.config, timeoutMs: o.timeout, json: o.json }));
+  .addOption(new Option('--timeout <ms>', 'how long the stack may take to serve, jar download and image pulls not included (default: 90000 local, 300000 docker)').argParser(parseTimeoutMs))
+  .option('--json', 'also print the stack as one JSON line before KAFKA_BROKERS=...', false);
+providerFlags(up, 'the Docker compose stack, or exit 4 if Docker is not available', "the local broker on this machine's JVM, even if Docker answers", LOCAL_ONLY_FLAGS).action((o, cmd: Command) =>
+  upCommand(io, {
+    brokers: o.brokers,
+    zookeeper: o.zookeeper,
+    kafka: o.kafka,
+    port: o.port,
+    heap: o.heap,
+    config: o.config,
+    timeoutMs: o.timeout,
+    json: o.json,
+    provider: provider(o),
+    localFlags: LOCAL_ONLY_FLAGS.filter((f) => cmd.getOptionValueSource(f) === 'cli'),
+  }),
+);
 
-program
-  .command('down')
-  .description('stop the processes kstack started (SIGTERM, then SIGKILL after --timeout) and remove their data')
-  .option('--keep', 'keep the data; the next `kstack up` with the same flags restarts on it', false)
-  .addOption(new Option('--timeout <ms>', 'how long each process may take to shut down before SIGKILL').argParser(parseTimeoutMs).default(30_000))
-  .option('--json', 'print what was stopped as one JSON line', false)
-  .action((o) => downCommand(io, { keep: o.keep, timeoutMs: o.timeout, json: o.json }));
+providerFlags(
+  program
+    .command('down')
+    .description('stop the stack kstack started and remove its data: the local processes (SIGTERM, then SIGKILL after --timeout), or `docker compose down -v`')
+    .option('--keep', 'keep the data (docker: `docker compose stop`); the next `kstack up` with the same flags restarts on it', false)
+    .addOption(new Option('--timeout <ms>', 'how long each process or container may take to shut down before it is killed').argParser(parseTimeoutMs).default(30_000))
+    .option('--json', 'print what was stopped as one JSON line', false),
+  'stop the compose stack, whatever the run directory records',
+  'stop the local broker the run directory records',
+).action((o) => downCommand(io, { keep: o.keep, timeoutMs: o.timeout, json: o.json, provider: provider(o) }));
 
-program
-  .command('status')
-  .description('show what runs: brokers, ports, pids, data dir, Kafka version')
-  .option('--json', 'print the status as one JSON line', false)
-  .action((o) => statusCommand(io, { json: o.json }));
+providerFlags(
+  program
+    .command('status')
+    .description('show what runs: brokers, ports, pids, data dir, Kafka version; or the compose services and their health')
+    .option('--json', 'print the status as one JSON line', false),
+  'show the compose stack, whatever the run directory records',
+  'show the local broker the run directory records',
+).action((o) => statusCommand(io, { json: o.json, provider: provider(o) }));
+
+providerFlags(
+  program
+    .command('logs')
+    .description('print the end of the stack\'s logs to stdout: each local node\'s out.log, or `docker compose logs`')
+    .argument('[service]', 'local: broker-1, broker-2..., zookeeper, or kafka for every broker; docker: a compose service such as kafka (default: all)')
+    .option('-f, --follow', 'keep printing new lines until Ctrl-C (or until the stack is removed)', false)
+    .addOption(new Option('-n, --lines <n>', 'lines from the end of each log').argParser(intInRange(0, 1_000_000)).default(100)),
+  'the compose stack\'s logs, whatever the run directory records',
+  'the local broker\'s log files',
+).action((service: string | undefined, o) =>
+  logsCommand(io, { ...(service ? { service } : {}), lines: o.lines, follow: o.follow, provider: provider(o), ...(o.follow ? { signal: interruptSignal() } : {}) }),
+);
 
 program
   .command('fetch')

@@ -1,14 +1,18 @@
-// kstack's actions: call the provider, then print data to stdout and progress to stderr.
+// kstack's actions: pick the provider, call it, then print data to stdout and progress to stderr.
 import { EXIT, KtoolError } from '../errors.js';
 import { err, out, type Io } from '../io.js';
+import { interrupted } from '../cli/run.js';
 import { paint, progress } from '../cli/style.js';
-import { chooseProvider, describeShape, describeStack } from './index.js';
+import { chooseForUp, chooseRecorded, describeShape, describeStack, machineEnvironment, providers, type ProviderRequest, type StackEnvironment } from './index.js';
+import { describeDockerStack, DOCKER_TIMEOUT_MS, type DockerState, type DockerStatusResult } from './docker.js';
+import { runningProcesses } from './local.js';
+import type { ComposeService } from './compose.js';
 import { ensureJars, cachedJars } from './maven.js';
 import { stackPaths, type StackPaths } from './paths.js';
 import { describeOverrides, parseBrokerOverrides } from './overrides.js';
 import { MAX_BROKERS, portSpan, type StackMode } from './plan.js';
 import { DEFAULT_HOST, KAFKA_VERSIONS, findKafkaVersion, type KafkaVersion } from './versions.js';
-import { stateOverrides, type StackState } from './state.js';
+import { readState, removeStack, stateOverrides, type StackState } from './state.js';
 
 export interface UpCommandOptions {
   brokers: number;
@@ -18,9 +22,18 @@ export interface UpCommandOptions {
   heap: string;
   /** `--config name=value` arguments as given, in order. */
   config: string[];
-  timeoutMs: number;
+  /** How long the stack may take to serve; by default 90 s for the local broker, 300 s for the compose stack. */
+  timeoutMs?: number;
   json: boolean;
+  /** `--local` / `--docker`; kstack decides when absent. */
+  provider?: ProviderRequest;
+  /** The local-broker flags given on the command line (`brokers`, `port`, ...): they pick the local broker. */
+  localFlags?: string[];
 }
+
+/** Flags only the local broker has: the compose stack's shape is its compose file. */
+export const LOCAL_ONLY_FLAGS = ['brokers', 'zookeeper', 'kafka', 'port', 'heap', 'config'] as const;
+const LOCAL_TIMEOUT_MS = 90_000;
 
 export function resolveKafka(name: string): KafkaVersion {
   const v = findKafkaVersion(name);
@@ -34,9 +47,9 @@ export function resolveKafka(name: string): KafkaVersion {
 }
 
 /** The line scripts read: `eval "$(kstack up | tail -1)"` or `grep KAFKA_BROKERS`. */
-const brokersLine = (s: StackState) => `KAFKA_BROKERS=${s.bootstrap}`;
+const brokersLine = (s: { bootstrap: string }) => `KAFKA_BROKERS=${s.bootstrap}`;
 
-export async function upCommand(io: Io, o: UpCommandOptions, paths: StackPaths = stackPaths(io.env)): Promise<void> {
+export async function upCommand(io: Io, o: UpCommandOptions, paths: StackPaths = stackPaths(io.env), machine: StackEnvironment = machineEnvironment(io.env)): Promise<void> {
   const kafka = resolveKafka(o.kafka);
   const mode: StackMode = o.zookeeper ? 'zookeeper' : 'kraft';
   if (mode === 'zookeeper' && !kafka.zookeeper) {
@@ -48,9 +61,12 @@ export async function upCommand(io: Io, o: UpCommandOptions, paths: StackPaths =
     throw new KtoolError('USAGE', `--port ${o.port} leaves no room: this stack needs ports ${o.port}-${lastPort}`, { exitCode: EXIT.usage, hint: `choose --port ${65_535 - portSpan(o.brokers, mode) + 1} or lower` });
   }
   const config = parseBrokerOverrides(o.config);
+  const choice = await chooseForUp(o.provider ?? 'auto', machine, paths, o.localFlags);
+  if (choice.note) err(io, paint(io).dim(`kstack: ${choice.note}`));
+  if (choice.name === 'docker') return upDocker(io, o, paths, machine);
   const spinner = progress(io, 'starting Kafka');
   try {
-    const result = await chooseProvider().up({
+    const result = await providers(machine).local.up({
       brokers: o.brokers,
       mode,
       kafka,
@@ -58,7 +74,7 @@ export async function upCommand(io: Io, o: UpCommandOptions, paths: StackPaths =
       basePort: o.port,
       heap: o.heap,
       config,
-      timeoutMs: o.timeoutMs,
+      timeoutMs: o.timeoutMs ?? LOCAL_TIMEOUT_MS,
       paths,
       onProgress: (t) => spinner.update(t),
     });
@@ -78,12 +94,43 @@ export async function upCommand(io: Io, o: UpCommandOptions, paths: StackPaths =
   }
 }
 
-export async function downCommand(io: Io, o: { keep: boolean; timeoutMs: number; json: boolean }, paths: StackPaths = stackPaths(io.env)): Promise<void> {
+async function upDocker(io: Io, o: UpCommandOptions, paths: StackPaths, machine: StackEnvironment): Promise<void> {
+  // A local state left by processes that all died means nothing now (chooseForUp refused a live one); Docker's takes its place.
+  const stale = readState(paths.runDir);
+  if (stale && stale.status === 'running' && runningProcesses(stale).length === 0) removeStack(paths.runDir);
+  const spinner = progress(io, 'starting the compose stack');
+  try {
+    const result = await providers(machine).docker.up({ paths, timeoutMs: o.timeoutMs ?? DOCKER_TIMEOUT_MS, onProgress: (t) => spinner.update(t) });
+    const s = result.state;
+    if (result.alreadyRunning) {
+      spinner.stop();
+      err(io, `kstack: already running: ${describeDockerStack()}`);
+    } else {
+      spinner.succeed(`kstack: started ${describeDockerStack()} in ${(result.elapsedMs / 1000).toFixed(1)} s`);
+    }
+    err(io, `kstack: Kafka at ${s.bootstrap}, Control Center at ${s.controlCenter}`);
+    if (o.json) out(io, JSON.stringify({ ...dockerSummary(s), alreadyRunning: result.alreadyRunning, elapsedMs: result.elapsedMs }));
+    out(io, brokersLine(s));
+  } catch (e) {
+    spinner.fail('kstack: could not start the compose stack');
+    throw e;
+  }
+}
+
+export interface DownCommandOptions {
+  keep: boolean;
+  timeoutMs: number;
+  json: boolean;
+  provider?: ProviderRequest;
+}
+
+export async function downCommand(io: Io, o: DownCommandOptions, paths: StackPaths = stackPaths(io.env), machine: StackEnvironment = machineEnvironment(io.env)): Promise<void> {
+  if (chooseRecorded(o.provider ?? 'auto', paths.runDir) === 'docker') return downDocker(io, o, paths, machine);
   const spinner = progress(io, 'stopping Kafka');
-  const result = await chooseProvider().down({ paths, timeoutMs: o.timeoutMs, keep: o.keep });
+  const result = await providers(machine).local.down({ paths, timeoutMs: o.timeoutMs, keep: o.keep });
   spinner.stop();
   if (o.json) {
-    out(io, JSON.stringify({ stopped: result.stopped.map(({ role, id, pid, outcome }) => ({ role, id, pid, outcome })), removedData: result.removedData }));
+    out(io, JSON.stringify({ provider: 'local', stopped: result.stopped.map(({ role, id, pid, outcome }) => ({ role, id, pid, outcome })), removedData: result.removedData }));
     return;
   }
   if (!result.state) return err(io, 'kstack: nothing to stop (no stack in ' + paths.runDir + ')');
@@ -91,8 +138,26 @@ export async function downCommand(io: Io, o: { keep: boolean; timeoutMs: number;
   err(io, result.removedData ? `kstack: stopped; data removed` : `kstack: stopped; data kept in ${paths.runDir} (kstack up restarts on it)`);
 }
 
-export function statusCommand(io: Io, o: { json: boolean }, paths: StackPaths = stackPaths(io.env)): void {
-  const st = chooseProvider().status({ paths });
+async function downDocker(io: Io, o: DownCommandOptions, paths: StackPaths, machine: StackEnvironment): Promise<void> {
+  const spinner = progress(io, o.keep ? 'docker compose stop' : 'docker compose down -v');
+  let result;
+  try {
+    result = await providers(machine).docker.down({ paths, timeoutMs: o.timeoutMs, keep: o.keep });
+  } finally {
+    spinner.stop();
+  }
+  if (o.json) {
+    out(io, JSON.stringify({ provider: 'docker', stopped: result.services.map(serviceSummary), removedData: result.removedData }));
+    return;
+  }
+  if (!result.state && result.services.length === 0) return err(io, 'kstack: nothing to stop (no compose stack runs)');
+  for (const s of result.services) err(io, `kstack: ${s.service} (${s.name}): ${s.state === 'running' ? 'stopped' : s.state}`);
+  err(io, result.removedData ? 'kstack: compose stack removed, with its volumes' : 'kstack: compose stack stopped; containers and volumes kept (kstack up starts them again)');
+}
+
+export async function statusCommand(io: Io, o: { json: boolean; provider?: ProviderRequest }, paths: StackPaths = stackPaths(io.env), machine: StackEnvironment = machineEnvironment(io.env)): Promise<void> {
+  if (chooseRecorded(o.provider ?? 'auto', paths.runDir) === 'docker') return statusDocker(io, o, await providers(machine).docker.status({ paths }));
+  const st = providers(machine).local.status({ paths });
   if (o.json) {
     out(io, JSON.stringify({ running: st.running, ...(st.state ? summary(st.state) : {}), processes: st.processes.map(({ role, id, port, controllerPort, pid, running, logFile }) => ({ role, id, port, controllerPort, pid, running, logFile })) }));
     return;
@@ -113,6 +178,53 @@ export function statusCommand(io: Io, o: { json: boolean }, paths: StackPaths = 
   }
 }
 
+function statusDocker(io: Io, o: { json: boolean }, st: DockerStatusResult): void {
+  if (o.json) {
+    out(io, JSON.stringify({ running: st.running, provider: 'docker', ...(st.state ? dockerSummary(st.state) : {}), services: st.services.map(serviceSummary), ...(st.missing ? { missing: st.missing } : {}), ...(st.problem ? { problem: st.problem } : {}) }));
+    return;
+  }
+  const c = paint(io, 'stdout');
+  const s = st.state;
+  if (st.problem) out(io, `${c.red('unknown')}: ${st.problem}`);
+  else if (st.services.length === 0) out(io, `not running (no compose stack${s ? `; ${s.runDir} records one: kstack down forgets it` : ''})`);
+  else {
+    const headline = st.running ? c.green('running') : s?.status === 'kept' ? c.yellow('stopped, containers and volumes kept') : c.red('degraded: some services are not running or not healthy');
+    out(io, `${headline}: ${describeDockerStack()}`);
+  }
+  if (s) {
+    out(io, `bootstrap       ${s.bootstrap}`);
+    out(io, `control center  ${s.controlCenter}`);
+    out(io, `compose file    ${s.composeFile} (${s.compose.standalone ? 'docker-compose' : 'docker compose'} ${s.compose.version})`);
+    out(io, `started         ${s.startedAt}`);
+  }
+  if (st.services.length === 0) return;
+  const width = Math.max(...st.services.map((x) => x.service.length), 7);
+  const nameWidth = Math.max(...st.services.map((x) => x.name.length), 9);
+  for (const x of st.services) {
+    const state = x.state === 'running' ? c.green(x.state) : x.state === 'exited' && x.exitCode === 0 ? x.state : c.red(x.state);
+    const health = x.health === 'healthy' ? c.green(x.health) : x.health ? c.red(x.health) : '-';
+    out(io, `${x.service.padEnd(width)}  ${x.name.padEnd(nameWidth)}  ${state}${x.state === 'exited' ? ` (${x.exitCode})` : ''}  ${health}  ${x.ports.length ? `ports ${x.ports.join(',')}` : ''}`.trimEnd());
+  }
+  if (st.missing) out(io, `${c.red('not created')}: ${st.missing.join(', ')}`);
+}
+
+export interface LogsCommandOptions {
+  /** A compose service (kafka), or a local node (broker-1, zookeeper; kafka for every broker); every one when absent. */
+  service?: string;
+  lines: number;
+  follow: boolean;
+  provider?: ProviderRequest;
+  signal?: AbortSignal;
+}
+
+/** Logs are data: they go to stdout (`kstack logs kafka | grep ERROR`); Ctrl-C while following exits 130. */
+export async function logsCommand(io: Io, o: LogsCommandOptions, paths: StackPaths = stackPaths(io.env), machine: StackEnvironment = machineEnvironment(io.env)): Promise<void> {
+  const name = chooseRecorded(o.provider ?? 'auto', paths.runDir);
+  const write = (chunk: Buffer | string, stream: 'stdout' | 'stderr') => void (stream === 'stderr' ? io.stderr : io.stdout).write(chunk);
+  await providers(machine)[name].logs({ paths, ...(o.service ? { service: o.service } : {}), lines: o.lines, follow: o.follow, write, ...(o.signal ? { signal: o.signal } : {}) });
+  if (o.signal?.aborted) throw interrupted('kstack logs');
+}
+
 /** Resolves jars ahead of time (CI, offline later); prints where they are. */
 export async function fetchCommand(io: Io, o: { kafka: string[] }, paths: StackPaths = stackPaths(io.env)): Promise<void> {
   const versions = o.kafka.includes('all') ? [...KAFKA_VERSIONS] : o.kafka.map(resolveKafka);
@@ -123,6 +235,14 @@ export async function fetchCommand(io: Io, o: { kafka: string[] }, paths: StackP
     spinner.succeed(`kstack: Kafka ${v.version} jars ${cached ? 'already cached' : 'resolved'}`);
     out(io, `${v.version}\t${dir}`);
   }
+}
+
+function serviceSummary({ service, name, state, health, exitCode, ports }: ComposeService) {
+  return { service, name, state, health, exitCode, ports };
+}
+
+function dockerSummary(s: DockerState) {
+  return { provider: s.provider, kafka: s.kafka, bootstrap: s.bootstrap, controlCenter: s.controlCenter, composeFile: s.composeFile, compose: s.compose, runDir: s.runDir, startedAt: s.startedAt, status: s.status };
 }
 
 function summary(s: StackState) {

@@ -30,3 +30,18 @@ export const DEFAULT_PARTITIONS = 3;
 export function findKafkaVersion(name: string): KafkaVersion | undefined {
   return KAFKA_VERSIONS.find((v) => v.line === name || v.version === name);
 }
+
+/**
+ * The docker compose stack (docker-compose.yml at the package root): Confluent Platform 7.9 carries Apache Kafka 3.9,
+ * the default line above. A test checks that the compose file agrees with these values and with DEFAULT_PORT / DEFAULT_PARTITIONS.
+ */
+export const COMPOSE = {
+  file: 'docker-compose.yml',
+  /** One pinned tag for every Confluent image: the newest 7.9 patch release when it was last bumped (November 2026). */
+  confluentTag: '7.9.11',
+  /** Where containers (the app service) reach Kafka. */
+  internalBootstrap: 'kafka:29092',
+  controlCenterPort: 9021,
+  /** The topic the init step creates, with DEFAULT_PARTITIONS partitions. */
+  topic: 'teste',
+} as const;

@@ -82,10 +82,10 @@ describe.sequential('kstack', () => {
     expect(r.stderr).toMatch(message);
   });
 
-  it('says how to get Java when there is none, exit 4', async () => {
+  it('up --local says how to get Java when there is none, exit 4', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'no-java-'));
     try {
-      const r = await run('kstack', ['up', '--port', String(await findFreeBlock(2, '127.0.0.1'))], { env: { ...env, PATH: empty, JAVA_HOME: '' } });
+      const r = await run('kstack', ['up', '--local', '--port', String(await findFreeBlock(2, '127.0.0.1'))], { env: { ...env, PATH: empty, JAVA_HOME: '' } });
       expect(r.code).toBe(4);
       expect(r.stderr).toMatch(/^error: Java was not found .*\nhint: install Java 17 or newer/);
     } finally {

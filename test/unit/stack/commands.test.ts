@@ -1,6 +1,10 @@
-// lib/stack/commands: input checks that must fail before anything starts.
-import { describe, expect, it } from 'vitest';
-import { upCommand } from '../../../lib/stack/commands.js';
+// lib/stack/commands: input checks that must fail before anything starts; the Docker path end to end with a recording runner.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { downCommand, logsCommand, statusCommand, upCommand } from '../../../lib/stack/commands.js';
+import { DOCKER_OK, HEALTHY, NO_ENGINE, fakeMachine, fakeRunner, service } from '../../support/docker.js';
 import { memoryIo } from '../../support/kafka.js';
 
 const base = { brokers: 1, zookeeper: false, kafka: '3.9', port: 9092, heap: '512m', config: [] as string[], timeoutMs: 1_000, json: false };
@@ -19,6 +23,73 @@ describe('upCommand input checks', () => {
   ])('%j is a usage error (exit 2)', async (over, message) => {
     const io = memoryIo();
     await expect(upCommand(io, { ...base, ...over }, paths)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(message) });
+    expect(io.stdoutText()).toBe('');
+  });
+});
+
+describe('kstack commands with the Docker provider (a recording compose runner)', () => {
+  let runDir: string;
+  const dockerPaths = () => ({ cacheDir: join(runDir, 'cache'), runDir });
+  beforeEach(() => {
+    runDir = mkdtempSync(join(tmpdir(), 'kstack-cmd-docker-'));
+  });
+  afterEach(() => rmSync(runDir, { recursive: true, force: true }));
+
+  // zookeeper already runs (so no host-port check), kafka not yet: up runs, then ps shows the stack healthy.
+  const halfStarted = () => fakeRunner([[service('zookeeper')], HEALTHY]);
+
+  it('up: Docker when an engine answers; KAFKA_BROKERS last on stdout, both URLs on stderr; --json has them too', async () => {
+    const machine = fakeMachine({ docker: DOCKER_OK, java: true, runner: halfStarted() });
+    const io = memoryIo();
+    await upCommand(io, { ...base, json: true, timeoutMs: undefined }, dockerPaths(), machine);
+    expect(machine.asked).not.toContain('java');
+    expect(machine.runner.calls.find((c) => c.op === 'up')?.args).toEqual({ waitTimeoutS: 300 });
+    const lines = io.stdoutLines();
+    expect(lines.at(-1)).toBe('KAFKA_BROKERS=localhost:9092');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ provider: 'docker', bootstrap: 'localhost:9092', controlCenter: 'http://localhost:9021', alreadyRunning: false, status: 'running', runDir });
+    expect(io.stderrText()).toMatch(/started the compose stack \(Confluent Platform 7\.9\.\d+: Kafka 3\.9 with ZooKeeper, Control Center\) in \d+\.\d s/);
+    expect(io.stderrText()).toContain('kstack: Kafka at localhost:9092, Control Center at http://localhost:9021');
+  });
+
+  it('status and logs then go to Docker without a flag; down -v forgets the stack', async () => {
+    const machine = fakeMachine({ docker: DOCKER_OK, java: true, runner: halfStarted() });
+    await upCommand(memoryIo(), { ...base }, dockerPaths(), machine);
+    machine.runner.psResults = [HEALTHY];
+
+    const status = memoryIo();
+    await statusCommand(status, { json: true }, dockerPaths(), machine);
+    const s = JSON.parse(status.stdoutText());
+    expect(s).toMatchObject({ running: true, provider: 'docker', bootstrap: 'localhost:9092', status: 'running' });
+    expect(s.services.map((x: { service: string }) => x.service)).toEqual(['zookeeper', 'kafka', 'control-center', 'init-topics']);
+    const human = memoryIo();
+    await statusCommand(human, { json: false }, dockerPaths(), machine);
+    expect(human.stdoutLines()[0]).toMatch(/^running: the compose stack/);
+    expect(human.stdoutText()).toMatch(/^kafka +repo-kafka-1 +running +healthy +ports 9092$/m);
+
+    const logs = memoryIo();
+    await logsCommand(logs, { service: 'kafka', lines: 5, follow: false }, dockerPaths(), machine);
+    expect(logs.stdoutText()).toContain('INFO started');
+
+    const down = memoryIo();
+    await downCommand(down, { keep: false, timeoutMs: 30_000, json: true }, dockerPaths(), machine);
+    expect(JSON.parse(down.stdoutText())).toMatchObject({ provider: 'docker', removedData: true, stopped: [{ service: 'zookeeper' }, { service: 'kafka' }, { service: 'control-center' }, { service: 'init-topics' }] });
+    expect(machine.runner.calls.at(-1)).toEqual({ op: 'down', args: { volumes: true, timeoutS: 30 } });
+    const after = memoryIo();
+    await statusCommand(after, { json: true }, dockerPaths(), machine);
+    expect(JSON.parse(after.stdoutText())).toEqual({ running: false, processes: [] }); // nothing recorded: the local provider answers
+  });
+
+  it('up --docker without an engine: exit 4 with the hint, nothing on stdout, Java never asked', async () => {
+    const machine = fakeMachine({ docker: NO_ENGINE, java: true });
+    const io = memoryIo();
+    await expect(upCommand(io, { ...base, provider: 'docker' }, dockerPaths(), machine)).rejects.toMatchObject({ exitCode: 4, hint: expect.stringMatching(/kstack up --local/) });
+    expect(machine.asked).toEqual(['docker']);
+    expect(io.stdoutText()).toBe('');
+  });
+
+  it('up with neither Docker nor Java: exit 4 before anything starts', async () => {
+    const io = memoryIo();
+    await expect(upCommand(io, { ...base }, dockerPaths(), fakeMachine({ docker: NO_ENGINE, java: false }))).rejects.toMatchObject({ code: 'NO_RUNTIME', exitCode: 4 });
     expect(io.stdoutText()).toBe('');
   });
 });
