@@ -23,7 +23,7 @@ export async function quickstart(io: Io, signal?: AbortSignal): Promise<void> {
     // Someone pointed us at their cluster: do not start another one in its place.
     await describeBrokers(connection);
   } else {
-    await upCommand({ ...io, stdout: io.stderr }, { brokers: 1, zookeeper: false, kafka: DEFAULT_KAFKA_LINE, port: DEFAULT_PORT, heap: '512m', config: [], timeoutMs: 180_000, json: false });
+    await upCommand({ ...io, stdout: io.stderr }, { brokers: 1, zookeeper: false, kafka: DEFAULT_KAFKA_LINE, port: DEFAULT_PORT, heap: '512m', config: [], json: false });
   }
 
   step(`2. Topic ${QUICKSTART_TOPIC} (${DEFAULT_PARTITIONS} partitions)`);

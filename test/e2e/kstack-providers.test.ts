@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { findFreeBlock } from '../../lib/stack/ports.js';
 import { run, start } from '../support/bins.js';
 import { eventually } from '../support/kafka.js';
+import { runLocalStackTests } from '../support/java.js';
 
 const runDir = mkdtempSync(join(tmpdir(), 'kstack-providers-e2e-'));
 const env = { KSTACK_RUN_DIR: runDir };
@@ -64,7 +65,7 @@ describe('without a Docker engine', () => {
   });
 });
 
-describe.sequential('the local broker: status and logs', () => {
+describe.runIf(runLocalStackTests).sequential('the local broker: status and logs', () => {
   let port = 0;
 
   it('up --local starts a broker; status --json names the provider', async () => {

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { findFreeBlock } from '../../lib/stack/ports.js';
 import { isOurs } from '../../lib/stack/process.js';
 import { run } from '../support/bins.js';
+import { runLocalStackTests } from '../support/java.js';
 
 const runDir = mkdtempSync(join(tmpdir(), 'kstack-e2e-'));
 const env = { KSTACK_RUN_DIR: runDir };
@@ -17,7 +18,7 @@ afterAll(async () => {
   rmSync(runDir, { recursive: true, force: true });
 });
 
-describe.sequential('kstack', () => {
+describe.runIf(runLocalStackTests).sequential('kstack', () => {
   it('up starts a broker and prints KAFKA_BROKERS=host:port as the last stdout line; again, says it already runs', async () => {
     const port = await findFreeBlock(2, '127.0.0.1');
     const up = await run('kstack', ['up', '--port', String(port)], { env, timeoutMs: 150_000 });

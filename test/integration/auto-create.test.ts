@@ -10,6 +10,7 @@ import { localProvider } from '../../lib/stack/index.js';
 import { findKafkaVersion } from '../../lib/stack/versions.js';
 import { connection, freshTopic, memoryIo, uniqueName } from '../support/kafka.js';
 import { privateStack, type PrivateStack } from '../support/stack.js';
+import { runLocalStackTests } from '../support/java.js';
 
 const TIMEOUT_MS = 10_000;
 let stack: PrivateStack;
@@ -49,7 +50,7 @@ function expectUnknownTopic(error: unknown, topic?: string): void {
   }
 }
 
-describe.sequential('a broker with auto.create.topics.enable=false', () => {
+describe.runIf(runLocalStackTests).sequential('a broker with auto.create.topics.enable=false', () => {
   it('writes the override into every broker config and records it in state.json', () => {
     expect(stack.state.config).toEqual({ 'auto.create.topics.enable': 'false' });
     const configFile = stack.state.processes[0]!.marker;

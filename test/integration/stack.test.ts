@@ -10,6 +10,7 @@ import { produce } from '../../lib/produce.js';
 import { consume } from '../../lib/consume.js';
 import { connection, freshTopic, memoryIo } from '../support/kafka.js';
 import { privateStack, type PrivateStack } from '../support/stack.js';
+import { runLocalStackTests } from '../support/java.js';
 
 let stack: PrivateStack | undefined;
 afterEach(async () => {
@@ -26,7 +27,7 @@ async function roundTrip(bootstrap: string, topic: string, value: string): Promi
   return io.stdoutLines().map((l) => JSON.parse(l).value);
 }
 
-describe.sequential('kstack local provider', () => {
+describe.runIf(runLocalStackTests).sequential('kstack local provider', () => {
   it('starts one KRaft broker that metadata lists, is idempotent, and stops only its own process', async () => {
     stack = await privateStack();
     const state = stack.state;
