@@ -17,6 +17,20 @@ describe('kproduce and kconsume', () => {
     }
   });
 
+  it('each bin in package.json runs directly, as npx and npm link run it (executable, with its shebang)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { packageRoot } = await import('../../lib/stack/paths.js');
+    const bins = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).bin as Record<string, string>;
+    expect(Object.keys(bins).sort()).toEqual(['kconsume', 'kproduce', 'kstack']);
+    for (const file of Object.values(bins)) {
+      const r = spawnSync(join(packageRoot(), file), ['--help'], { encoding: 'utf8', timeout: 30_000 });
+      expect(r.error).toBeUndefined();
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: /);
+    }
+  });
+
   it('sends a message and prints the delivery report; kconsume prints it back; stderr carries no data', async () => {
     const topic = await freshTopic('e2e');
     const p = await run('kproduce', [topic, 'hello']);
