@@ -91,6 +91,8 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
   let bytes = 0;
   const deliveries: Delivery[] = [];
   const aborted = () => o.signal?.aborted === true;
+  // -H headers, encoded once rather than for every record.
+  const extraHeaders = (o.headers ?? []).map(([k, v]): [string, Buffer] => [k, Buffer.from(v)]);
 
   const reader = (async () => {
     try {
@@ -98,7 +100,7 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
       for await (const item of items(o.source)) {
         if (failure || aborted()) break;
         n += 1;
-        queue.push(toRecord(item, n, o));
+        queue.push(toRecord(item, n, o, extraHeaders));
         toSender.poke();
         while (queue.length >= 2 * batchSize && !failure && !aborted()) await toReader.wait();
       }
@@ -175,13 +177,13 @@ async function* items(source: Source): AsyncGenerator<Buffer> {
 }
 
 /** One input item (an argument or a line) to a record, with the command's flags applied over what the input says. */
-function toRecord(item: Buffer, n: number, o: ProduceOptions): OutRecord {
+function toRecord(item: Buffer, n: number, o: ProduceOptions, extraHeaders: Array<[string, Buffer]>): OutRecord {
   const parse = o.parse ?? { kind: 'text' };
   let r: InputRecord;
   if (parse.kind === 'json') r = parseJsonRecord(item, n);
   else if (parse.keySeparator) r = splitKey(item, parse.keySeparator);
   else r = { key: null, value: item };
-  const headers = [...(r.headers ?? []), ...(o.headers ?? []).map(([k, v]): [string, Buffer] => [k, Buffer.from(v)])];
+  const headers = r.headers || extraHeaders.length > 0 ? [...(r.headers ?? []), ...extraHeaders] : [];
   const partition = o.partition ?? r.partition;
   return {
     key: o.key !== undefined ? o.key : r.key,

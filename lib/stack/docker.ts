@@ -6,6 +6,7 @@ import { bounded, stackRunning, type ComposeCli, type ComposeRunner, type Compos
 import { packageRoot, type StackPaths } from './paths.js';
 import { isPortFree } from './ports.js';
 import { COMPOSE, DEFAULT_HOST, DEFAULT_KAFKA_LINE, DEFAULT_PORT } from './versions.js';
+import type { LocalLogsOptions } from './logs.js';
 
 /** Host clients reach the compose stack's Kafka here (its advertised host listener). */
 export const DOCKER_BOOTSTRAP = `localhost:${DEFAULT_PORT}`;
@@ -94,14 +95,8 @@ export interface DockerStatusResult {
   missing?: string[];
 }
 
-export interface DockerLogsOptions {
-  paths: StackPaths;
-  service?: string;
-  lines: number;
-  follow: boolean;
-  write: (chunk: Buffer | string, stream: 'stdout' | 'stderr') => void;
-  signal?: AbortSignal;
-}
+/** The same options as the local provider's logs, less its file-polling interval. */
+export type DockerLogsOptions = Omit<LocalLogsOptions, 'pollMs'>;
 
 async function connect(deps: DockerDeps): Promise<{ runner: ComposeRunner; cli: ComposeCli; file: string }> {
   const check = await deps.probe();
