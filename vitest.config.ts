@@ -1,4 +1,4 @@
-// Three test groups: unit (no broker), integration (lib/ against a real broker), e2e (the built bins).
+// Test groups: unit (no broker), integration (lib/ against a real broker), e2e (the built bins), failure (crashes).
 import { defineConfig } from 'vitest/config';
 
 const broker = {
@@ -14,6 +14,8 @@ export default defineConfig({
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], ...broker } },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], ...broker } },
+      // Broker and client failures on private three-broker clusters (kill -9, restarts, signals).
+      { test: { name: 'failure', include: ['test/failure/**/*.test.ts'], ...broker } },
     ],
   },
 });

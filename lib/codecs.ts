@@ -1,5 +1,5 @@
 // Compression codecs kafkajs lacks (snappy, lz4, zstd): registered once, each package loaded on first use.
-// The one file besides lib/kafka.ts that imports kafkajs: the codec table to fill lives there.
+// The one file besides lib/kafka/ that imports kafkajs: the codec table to fill lives there.
 import { createRequire } from 'node:module';
 import kafkajs from 'kafkajs';
 

@@ -1,0 +1,111 @@
+// Consuming: a kafkajs group consumer with seeks on assignment, a chosen-partitions assigner and backpressure.
+import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
+import { createKafka, mapKafkaError, PROPAGATION_WINDOW_MS, retryRetriable, unreachable, withDeadline, type ConnectionOptions } from './client.js';
+
+export interface InRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  /** In the order the record carries them; a name may repeat. */
+  headers: Array<[string, Buffer | null]>;
+}
+
+/** Where to start reading one partition: an offset the consumer seeks to before its first fetch. */
+export interface Seek {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface ConsumerHandlers {
+  /**
+   * Called for each record; returns false to stop (no further record is handed over, and this one's offset is
+   * committed). May return a promise (e.g. waiting for stdout to drain): fetching pauses until it settles.
+   */
+  onRecord(record: InRecord): boolean | Promise<boolean>;
+  /** The partitions this member owns after each (re)balance; returns the seeks to make before fetching. */
+  onAssigned(assignment: Record<string, number[]>): Seek[] | void;
+  /** The consumer died and kafkajs will not restart it. */
+  onCrash(error: Error): void;
+}
+
+export interface RecordConsumer {
+  /** Stops fetching; the offsets of records already handed to onRecord are committed first. */
+  stop(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ConsumerOptions extends ConnectionOptions {
+  groupId: string;
+  topics: string[];
+  /** Where a partition without a committed offset starts: earliest (true) or latest. */
+  fromBeginning: boolean;
+  /** Read only these partitions of each topic (the group must have no other member: a throwaway group). */
+  partitions?: number[];
+}
+
+/** An assigner that gives the chosen partitions of every subscribed topic to the first member. */
+function chosenPartitions(wanted: number[]): PartitionAssigner {
+  const name = 'KtoolChosenPartitions';
+  return ({ cluster }) => ({
+    name,
+    version: 0,
+    async assign({ members, topics }) {
+      const assignment: Record<string, number[]> = {};
+      for (const topic of topics) {
+        const have = new Set(cluster.findTopicPartitionMetadata(topic).map((m) => m.partitionId));
+        const mine = wanted.filter((p) => have.has(p));
+        if (mine.length > 0) assignment[topic] = mine;
+      }
+      return members.map((m, i) => ({
+        memberId: m.memberId,
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: i === 0 ? assignment : {}, userData: Buffer.alloc(0) }),
+      }));
+    },
+    protocol: ({ topics }) => ({ name, metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) }),
+  });
+}
+
+export async function openConsumer(options: ConsumerOptions, handlers: ConsumerHandlers): Promise<RecordConsumer> {
+  const consumer = createKafka(options).consumer({
+    groupId: options.groupId,
+    allowAutoTopicCreation: false,
+    // A fetch on an idle partition waits this long at the broker, and stop() waits for that fetch;
+    // kafkajs's 5 s default made every exit slow. 500 ms is librdkafka's (kcat's) default.
+    maxWaitTimeInMs: 500,
+    ...(options.partitions ? { partitionAssigners: [chosenPartitions(options.partitions)] } : {}),
+  });
+  // Emitted inside run(), after the assignment and before the first fetch, so the seeks apply to it.
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    for (const s of handlers.onAssigned(e.payload.memberAssignment) ?? []) consumer.seek(s);
+  });
+  consumer.on(consumer.events.CRASH, (e) => {
+    if (!e.payload.restart) handlers.onCrash(e.payload.error);
+  });
+  const deadline = () => unreachable(options.brokers, options.timeoutMs);
+  try {
+    await withDeadline(consumer.connect(), options.timeoutMs, deadline);
+    // kafkajs retries only LEADER_NOT_AVAILABLE here; a broker that has not yet learned of a new topic says UNKNOWN_TOPIC.
+    const retryUntil = Date.now() + Math.min(options.timeoutMs, PROPAGATION_WINDOW_MS);
+    await retryRetriable(() => withDeadline(consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning }), options.timeoutMs, deadline), retryUntil);
+  } catch (e) {
+    await consumer.disconnect().catch(() => {});
+    throw mapKafkaError(e, options, options.topics.join(','));
+  }
+  await consumer.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      const headers: Array<[string, Buffer | null]> = [];
+      for (const [k, v] of Object.entries(message.headers ?? {})) {
+        for (const one of Array.isArray(v) ? v : [v]) headers.push([k, one === undefined ? null : Buffer.isBuffer(one) ? one : Buffer.from(one)]);
+      }
+      const result = handlers.onRecord({ topic, partition, offset: message.offset, timestamp: message.timestamp, key: message.key, value: message.value, headers });
+      const more = typeof result === 'boolean' ? result : await result;
+      // Called before returning so kafkajs's loop sees it before the next record; not awaited (it waits for this batch).
+      if (!more) void consumer.stop();
+    },
+  });
+  return { stop: () => consumer.stop(), close: () => consumer.disconnect() };
+}
