@@ -7,6 +7,8 @@ import { stackPaths, type StackPaths } from '../../lib/stack/paths.js';
 import { findFreeBlock } from '../../lib/stack/ports.js';
 import { parseBrokerOverrides } from '../../lib/stack/overrides.js';
 import { portSpan, type StackMode } from '../../lib/stack/plan.js';
+import { isOurs } from '../../lib/stack/process.js';
+import { readState } from '../../lib/stack/state.js';
 import { DEFAULT_HOST, findKafkaVersion } from '../../lib/stack/versions.js';
 
 export interface PrivateStack extends UpResult {
@@ -40,4 +42,19 @@ export async function privateStack(shape: { brokers?: number; mode?: StackMode; 
       if (!keep) rmSync(paths.runDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Stops one broker of a private stack as a crash (SIGKILL, the default) or a clean shutdown (SIGTERM),
+ * and resolves once the process is gone. The stack's state still lists it, so `stop()` cleans up as usual.
+ */
+export async function killBroker(stack: PrivateStack, id: number, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL'): Promise<void> {
+  const proc = readState(stack.paths.runDir)?.processes.find((p) => p.role === 'broker' && p.id === id);
+  if (!proc || !isOurs(proc.pid, proc.marker)) throw new Error(`broker ${id} is not running in ${stack.paths.runDir}`);
+  process.kill(proc.pid, signal);
+  const deadline = Date.now() + 30_000;
+  while (isOurs(proc.pid, proc.marker)) {
+    if (Date.now() > deadline) throw new Error(`broker ${id} (pid ${proc.pid}) still runs 30 s after ${signal}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
