@@ -1,5 +1,6 @@
 // Compression codecs kafkajs lacks (snappy, lz4, zstd): registered once, each package loaded on first use.
 // The one file besides lib/kafka/ that imports kafkajs: the codec table to fill lives there.
+import './kafka/patches.js'; // first: replaces two kafkajs producer internals before kafkajs loads them
 import { createRequire } from 'node:module';
 import kafkajs from 'kafkajs';
 

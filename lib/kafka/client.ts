@@ -1,4 +1,5 @@
 // The kafkajs client: factory with a stderr logger, deadlines, the admin wrapper, and the one map from kafkajs errors to ours.
+import './patches.js'; // first: replaces two kafkajs producer internals before kafkajs loads them
 import { Kafka, logLevel, type Admin, type KafkaConfig, type LogEntry, type logCreator } from 'kafkajs';
 import type { Writable } from 'node:stream';
 import { registerCodecs } from '../codecs.js';

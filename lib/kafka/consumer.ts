@@ -1,4 +1,5 @@
 // Consuming: a kafkajs group consumer with seeks on assignment, a chosen-partitions assigner and backpressure.
+import './patches.js'; // first: replaces two kafkajs producer internals before kafkajs loads them
 import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
 import { createKafka, mapKafkaError, PROPAGATION_WINDOW_MS, retryRetriable, unreachable, withDeadline, type ConnectionOptions } from './client.js';
 

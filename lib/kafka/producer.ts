@@ -1,4 +1,5 @@
 // Producing: a kafkajs producer that reports each record's partition and offset after the ack.
+import './patches.js'; // first: replaces two kafkajs producer internals before kafkajs loads them
 import { CompressionTypes, Partitioners, type IHeaders, type Message } from 'kafkajs';
 import { createKafka, unreachable, withDeadline, type ConnectionOptions } from './client.js';
 

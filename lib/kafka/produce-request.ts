@@ -1,0 +1,217 @@
+// Kafka's Produce request (v3-v7 share one body) encoded in a single buffer: the same bytes kafkajs writes, minus its
+// per-record cost. kafkajs 2.2.4 builds a zero-filled 512-byte Encoder and a spread copy of every record, which made
+// it spend ~10 µs per record; this writes each record straight into one growing buffer. See lib/kafka/patches.ts.
+import { crc32c } from './crc32c.js';
+
+/** A message as kafkajs hands it to the request encoder. */
+export interface WireMessage {
+  key?: Buffer | string | null;
+  value?: Buffer | string | null;
+  headers?: Record<string, Buffer | string | Array<Buffer | string> | undefined>;
+  timestamp?: string | number | null;
+}
+
+export interface ProduceRequestData {
+  acks: number;
+  timeout: number;
+  transactionalId?: string | null;
+  /** kafkajs passes a Long; anything whose toString() is the decimal id works. */
+  producerId?: { toString(): string } | null;
+  producerEpoch?: number;
+  compression?: number;
+  topicData: Array<{ topic: string; partitions: Array<{ partition: number; firstSequence?: number; messages: WireMessage[] }> }>;
+}
+
+/** Compresses a record set; kafkajs's codec table supplies these (see lib/codecs.ts). */
+export type CompressRecords = (codec: number, records: Buffer) => Promise<Buffer>;
+
+const MAGIC = 2;
+const TRANSACTIONAL = 0x10;
+const CODEC_MASK = 0x07;
+/** Bytes from a batch's base offset up to its first record. */
+const BATCH_HEADER = 61;
+/** Where the CRC-covered part of a batch begins: after baseOffset, length, leader epoch, magic and the CRC itself. */
+const CRC_FROM = 21;
+
+/** A buffer that grows by doubling; every write is big-endian or Kafka's zig-zag varint. */
+class Writer {
+  buf: Buffer;
+  at = 0;
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  ensure(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+    this.buf.copy(next, 0, 0, this.at);
+    this.buf = next;
+  }
+  int16(v: number): void {
+    this.ensure(2);
+    this.at = this.buf.writeInt16BE(v, this.at);
+  }
+  int32(v: number): void {
+    this.ensure(4);
+    this.at = this.buf.writeInt32BE(v, this.at);
+  }
+  string(s: string | null): void {
+    if (s === null) return this.int16(-1);
+    const n = Buffer.byteLength(s);
+    this.int16(n);
+    this.ensure(n);
+    this.at += this.buf.write(s, this.at);
+  }
+  /** An unsigned varint of a non-negative number below 2^53. */
+  uvarint(v: number): void {
+    this.ensure(10);
+    while (v >= 0x80) {
+      this.buf[this.at++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.buf[this.at++] = v;
+  }
+  /** A zig-zag varint (Kafka's varint and varlong share it for values within ±2^52). */
+  varint(v: number): void {
+    this.uvarint(v >= 0 ? v * 2 : -v * 2 - 1);
+  }
+  /** Length-prefixed bytes; null is length -1. */
+  bytes(b: Buffer | null, text: string | null): void {
+    if (b !== null) {
+      this.varint(b.length);
+      this.ensure(b.length);
+      this.at += b.copy(this.buf, this.at);
+    } else if (text !== null) {
+      const n = Buffer.byteLength(text);
+      this.varint(n);
+      this.ensure(n);
+      this.at += this.buf.write(text, this.at);
+    } else {
+      this.varint(-1);
+    }
+  }
+  take(): Buffer {
+    return this.buf.subarray(0, this.at);
+  }
+}
+
+const zigzagSize = (v: number): number => {
+  let u = v >= 0 ? v * 2 : -v * 2 - 1;
+  let n = 1;
+  while (u >= 0x80) {
+    u = Math.floor(u / 0x80);
+    n++;
+  }
+  return n;
+};
+
+/** kafkajs's rule for keys, values and header values: Buffers as they are, null/undefined as null, anything else as String(x). */
+const asBuffer = (x: unknown): Buffer | null => (Buffer.isBuffer(x) ? x : null);
+const asText = (x: unknown): string | null => (x == null || Buffer.isBuffer(x) ? null : String(x));
+const fieldSize = (b: Buffer | null, t: string | null): number => {
+  const n = b !== null ? b.length : t !== null ? Buffer.byteLength(t) : -1;
+  return n < 0 ? 1 : zigzagSize(n) + n;
+};
+
+/** One record: length, attributes, timestamp and offset deltas, key, value, headers. */
+function writeRecord(w: Writer, m: WireMessage, offsetDelta: number, timestampDelta: number): void {
+  const kb = asBuffer(m.key);
+  const kt = kb === null ? asText(m.key) : null;
+  const vb = asBuffer(m.value);
+  const vt = vb === null ? asText(m.value) : null;
+  const headers: Array<[string, Buffer | string]> = [];
+  if (m.headers) {
+    for (const name of Object.keys(m.headers)) {
+      const v = m.headers[name];
+      if (Array.isArray(v)) for (const one of v) headers.push([name, one]);
+      else headers.push([name, v as Buffer | string]);
+    }
+  }
+  let size = 1 + zigzagSize(timestampDelta) + zigzagSize(offsetDelta) + fieldSize(kb, kt) + fieldSize(vb, vt) + zigzagSize(headers.length);
+  for (const [name, v] of headers) size += fieldSize(null, name) + fieldSize(asBuffer(v), asText(v));
+  w.varint(size);
+  w.ensure(1);
+  w.buf[w.at++] = 0; // attributes: unused in v2 records
+  w.varint(timestampDelta);
+  w.varint(offsetDelta);
+  w.bytes(kb, kt);
+  w.bytes(vb, vt);
+  w.varint(headers.length);
+  for (const [name, v] of headers) {
+    w.bytes(null, name);
+    w.bytes(asBuffer(v), asText(v));
+  }
+}
+
+/** One RecordBatch (magic 2) for one partition, appended to w. */
+async function writeBatch(
+  w: Writer,
+  messages: WireMessage[],
+  o: { codec: number; transactional: boolean; producerId: bigint; producerEpoch: number; firstSequence: number; now: number; compress: CompressRecords },
+): Promise<void> {
+  // kafkajs stamps records without a timestamp with one clock reading per batch; so do we.
+  const times = messages.map((m) => (m.timestamp == null || m.timestamp === '' ? o.now : Number(m.timestamp)));
+  let first = times[0] ?? o.now;
+  let max = first;
+  for (const t of times) {
+    if (t < first) first = t;
+    if (t > max) max = t;
+  }
+  const start = w.at;
+  w.ensure(BATCH_HEADER);
+  w.at += BATCH_HEADER;
+  if (o.codec === 0) {
+    messages.forEach((m, i) => writeRecord(w, m, i, times[i]! - first));
+  } else {
+    const plain = new Writer(64 * 1024);
+    messages.forEach((m, i) => writeRecord(plain, m, i, times[i]! - first));
+    const packed = await o.compress(o.codec, plain.take());
+    w.ensure(packed.length);
+    w.at += packed.copy(w.buf, w.at);
+  }
+  const b = w.buf;
+  let p = start;
+  p = b.writeBigInt64BE(0n, p); // base offset: the broker assigns it
+  p = b.writeInt32BE(w.at - start - 12, p); // batch length: everything after this field
+  p = b.writeInt32BE(0, p); // partition leader epoch
+  p = b.writeInt8(MAGIC, p);
+  p += 4; // CRC, filled last
+  p = b.writeInt16BE((o.codec & CODEC_MASK) | (o.transactional ? TRANSACTIONAL : 0), p);
+  p = b.writeInt32BE(messages.length - 1, p); // last offset delta
+  p = b.writeBigInt64BE(BigInt(first), p);
+  p = b.writeBigInt64BE(BigInt(max), p);
+  p = b.writeBigInt64BE(o.producerId, p);
+  p = b.writeInt16BE(o.producerEpoch, p);
+  p = b.writeInt32BE(o.firstSequence, p);
+  b.writeInt32BE(messages.length, p);
+  b.writeUInt32BE(crc32c(b, start + CRC_FROM, w.at), start + 17);
+}
+
+/** The Produce request body (v3 layout, which v4-v7 reuse) as one buffer. */
+export async function encodeProduceRequest(data: ProduceRequestData, compress: CompressRecords, now = Date.now()): Promise<Buffer> {
+  const w = new Writer(1024 * 1024);
+  const transactionalId = data.transactionalId ?? null;
+  const common = {
+    codec: data.compression ?? 0,
+    transactional: transactionalId !== null,
+    producerId: BigInt(data.producerId?.toString() ?? '-1'),
+    producerEpoch: data.producerEpoch ?? 0,
+    now,
+    compress,
+  };
+  w.string(transactionalId);
+  w.int16(data.acks);
+  w.int32(data.timeout);
+  w.int32(data.topicData.length);
+  for (const { topic, partitions } of data.topicData) {
+    w.string(topic);
+    w.int32(partitions.length);
+    for (const { partition, firstSequence, messages } of partitions) {
+      w.int32(partition);
+      const sizeAt = w.at;
+      w.int32(0);
+      await writeBatch(w, messages, { ...common, firstSequence: firstSequence ?? 0 });
+      w.buf.writeInt32BE(w.at - sizeAt - 4, sizeAt);
+    }
+  }
+  return w.take();
+}

@@ -1,0 +1,124 @@
+// The kafkajs replacements in lib/kafka/patches.ts: byte-identical to kafkajs's own encoder, and the ones kafkajs loads.
+import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { groupMessagesPerPartition, groupingPatched, PATCHED, produceRequest } from '../../../lib/kafka/patches.js';
+import { crc32c } from '../../../lib/kafka/crc32c.js';
+import { encodeProduceRequest, type ProduceRequestData } from '../../../lib/kafka/produce-request.js';
+import '../../../lib/kafka.js';
+
+const require = createRequire(import.meta.url);
+const Long = require('kafkajs/src/utils/long.js');
+
+/** Loads kafkajs's own module, bypassing the cache entry our patch put there. */
+function original<T>(id: string): T {
+  const path = require.resolve(id);
+  const saved = require.cache[path];
+  delete require.cache[path];
+  try {
+    return require(path) as T;
+  } finally {
+    if (saved) require.cache[path] = saved;
+  }
+}
+
+type KafkajsRequest = (data: ProduceRequestData) => { encode(): Promise<{ buffer: Buffer }> };
+const kafkajsRequest = original<KafkajsRequest>(PATCHED.produceRequest);
+const { lookupCodec } = require('kafkajs/src/protocol/message/compression/index.js');
+const compress = (codec: number, records: Buffer): Promise<Buffer> => lookupCodec(codec).compress({ buffer: records });
+
+const NOW = 1_790_000_000_000;
+const msgs = (n: number, f: (i: number) => object) => Array.from({ length: n }, (_, i) => f(i));
+const one = (messages: object[], extra: Partial<ProduceRequestData> = {}): ProduceRequestData => ({
+  acks: -1,
+  timeout: 30_000,
+  topicData: [{ topic: 'orders', partitions: [{ partition: 0, messages }] }],
+  ...extra,
+});
+
+const cases: Array<{ what: string; data: ProduceRequestData }> = [
+  { what: 'Buffer values, no key', data: one(msgs(3, (i) => ({ value: Buffer.from(`v${i}`) }))) },
+  { what: 'string keys and values, non-ASCII', data: one(msgs(4, (i) => ({ key: `clé-${i}`, value: `valor ção ${'🙂'.repeat(i)}` }))) },
+  { what: 'a null value (tombstone) and an empty value', data: one([{ key: 'k', value: null }, { key: Buffer.alloc(0), value: Buffer.alloc(0) }]) },
+  {
+    what: 'headers: single, repeated, string and Buffer values',
+    data: one([
+      { value: 'a', headers: { trace: 'abc', 'ü-name': Buffer.from([0, 255]) } },
+      { value: 'b', headers: { dup: ['1', Buffer.from('2'), ''] } },
+      { value: 'c', headers: {} },
+    ]),
+  },
+  { what: 'explicit timestamps (CreateTime)', data: one(msgs(5, (i) => ({ value: `t${i}`, timestamp: String(NOW - 86_400_000 * (5 - i)) }))) },
+  {
+    what: 'two topics, several partitions, idempotent producer fields',
+    data: {
+      acks: -1,
+      timeout: 5_000,
+      producerId: Long.fromValue(123_456_789_012),
+      producerEpoch: 7,
+      topicData: [
+        { topic: 'a', partitions: [{ partition: 0, firstSequence: 10, messages: msgs(3, (i) => ({ key: `k${i}`, value: randomBytes(40) })) }, { partition: 2, firstSequence: 2_147_483_000, messages: msgs(2, () => ({ value: 'x' })) }] },
+        { topic: 'b-ß', partitions: [{ partition: 1, firstSequence: 0, messages: msgs(1, () => ({ value: null })) }] },
+      ],
+    },
+  },
+  { what: 'a transactional producer', data: one(msgs(2, (i) => ({ value: `${i}` })), { transactionalId: 'tx-1', producerId: Long.fromValue(5), producerEpoch: 1 }) },
+  { what: 'acks 0 and 1', data: one(msgs(2, (i) => ({ value: `${i}` })), { acks: 1 }) },
+  { what: '5,000 records (the buffer grows several times)', data: one(msgs(5_000, (i) => ({ key: `key-${i % 7}`, value: randomBytes(i % 300) }))) },
+  { what: 'a 2 MB value', data: one([{ value: randomBytes(2 * 1024 * 1024) }]) },
+  { what: 'gzip', data: one(msgs(50, (i) => ({ key: `k${i}`, value: `gzip me ${i}`.repeat(5) })), { compression: 1 }) },
+];
+
+describe('encodeProduceRequest', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it.each(cases)('writes the same bytes as kafkajs: $what', async ({ data }) => {
+    vi.spyOn(Date, 'now').mockReturnValue(NOW);
+    const theirs = (await kafkajsRequest(data).encode()).buffer;
+    const ours = await encodeProduceRequest(data, compress, NOW);
+    expect(ours.length).toBe(theirs.length);
+    expect(ours.equals(theirs)).toBe(true);
+  });
+
+  it('is what kafkajs builds for every Produce version from 3 (v4-v7 reuse v3)', async () => {
+    const produce = require('kafkajs/src/protocol/requests/produce/index.js') as { versions: string[]; protocol(o: { version: number }): (d: ProduceRequestData) => { request: { apiVersion: number; encode(): Promise<{ buffer: Buffer }> } } };
+    vi.spyOn(Date, 'now').mockReturnValue(NOW);
+    const data = cases[1]!.data;
+    const built = produce.versions.map(Number).filter((v) => v >= 3);
+    expect(built).toEqual([3, 4, 5, 6, 7]);
+    for (const version of built) {
+      const { request } = produce.protocol({ version })(data);
+      expect(request.apiVersion).toBe(version);
+      expect((await request.encode()).buffer.equals(await encodeProduceRequest(data, compress, NOW))).toBe(true);
+    }
+  });
+});
+
+describe('the patches kafkajs loads', () => {
+  it('kafkajs resolves both modules to ours, and the grouping was in place before its producer loaded', () => {
+    expect(require(PATCHED.produceRequest)).toBe(produceRequest);
+    expect(require(PATCHED.group)).toBe(groupMessagesPerPartition);
+    expect(groupingPatched).toBe(true);
+  });
+
+  it('groups messages by partition in input order, as kafkajs does', () => {
+    const theirs = original<typeof groupMessagesPerPartition>(PATCHED.group);
+    const messages = msgs(1_000, (i) => ({ key: `k${i % 13}`, n: i }));
+    const partitioner = ({ message }: { message: unknown }) => Number((message as { key: string }).key.slice(1)) % 5;
+    const args = { topic: 't', partitionMetadata: [{}, {}, {}, {}, {}], messages, partitioner };
+    expect(groupMessagesPerPartition(args)).toEqual(theirs(args));
+    expect(groupMessagesPerPartition({ ...args, partitionMetadata: [] })).toEqual({});
+  });
+});
+
+describe('crc32c', () => {
+  const theirs = require('kafkajs/src/protocol/recordBatch/crc32C/index.js') as (b: Buffer) => number;
+  it.each([0, 1, 7, 8, 9, 63, 1_000, 65_537])('matches kafkajs on %i random bytes', (n) => {
+    const b = randomBytes(n);
+    expect(crc32c(b)).toBe(theirs(b));
+  });
+  it('checks a range of a buffer, and the standard check value', () => {
+    const b = Buffer.from('xx123456789yy');
+    expect(crc32c(b, 2, 11)).toBe(0xe3069283);
+  });
+});
