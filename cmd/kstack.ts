@@ -35,6 +35,7 @@ Examples:
   $ kstack up --kafka 4.1          Kafka 4.1 (KRaft only)
   $ kstack up --config auto.create.topics.enable=false
   $ kstack up --config log.retention.ms=60000 --config log.retention.check.interval.ms=5000
+  $ kstack up --secure             also SASL_PLAINTEXT, SSL and SASL_SSL listeners; prints the CA, user and profile file
   $ eval "$(kstack up | tail -1)" && echo $KAFKA_BROKERS
   $ kstack status
   $ kstack logs kafka -f           follow the broker's log (local: broker-1, zookeeper; docker: a compose service)
@@ -50,6 +51,7 @@ const up = program
   .addOption(new Option('--heap <size>', 'maximum JVM heap per process').argParser(parseHeap).default('512m'))
   .addOption(new Option('--config <name=value>', 'a broker property for every broker, e.g. auto.create.topics.enable=false (repeatable)').argParser(collect((v) => v)).default([], 'none'))
   .addOption(new Option('--timeout <ms>', 'how long the stack may take to serve, jar download and image pulls not included (default: 90000 local, 300000 docker)').argParser(parseTimeoutMs))
+  .option('--secure', 'also SASL_PLAINTEXT, SSL and SASL_SSL listeners (KRaft), with a generated CA, certificates and SASL user', false)
   .option('--json', 'also print the stack as one JSON line before KAFKA_BROKERS=...', false);
 providerFlags(up, 'the Docker compose stack, or exit 4 if Docker is not available', "the local broker on this machine's JVM, even if Docker answers", LOCAL_ONLY_FLAGS).action((o, cmd: Command) =>
   upCommand(io, {
@@ -61,6 +63,7 @@ providerFlags(up, 'the Docker compose stack, or exit 4 if Docker is not availabl
     config: o.config,
     timeoutMs: o.timeout,
     json: o.json,
+    secure: o.secure,
     provider: provider(o),
     localFlags: LOCAL_ONLY_FLAGS.filter((f) => cmd.getOptionValueSource(f) === 'cli'),
   }),

@@ -7,6 +7,7 @@ export const EXIT = {
   usage: 2, // bad flag, bad value, missing argument
   unreachable: 3, // could not reach Kafka, or a wait ran past its timeout
   environment: 4, // something this machine lacks: Java, Maven, a free port
+  auth: 5, // authentication failed (wrong user, password or mechanism), or the broker's TLS certificate was refused
   interrupted: 130, // Ctrl-C
 } as const;
 
@@ -41,4 +42,9 @@ export function toKtoolError(error: unknown): KtoolError {
   if (error instanceof KtoolError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new KtoolError('INTERNAL', message, { cause: error });
+}
+
+/** The usage error for a topic name Kafka would refuse, raised before anything connects. */
+export function invalidTopic(name: string): KtoolError {
+  return usageError(`"${name}" is not a valid topic name`, 'topic names are 1 to 249 characters from a-z A-Z 0-9 . _ -');
 }

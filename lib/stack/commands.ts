@@ -12,7 +12,7 @@ import { stackPaths, type StackPaths } from './paths.js';
 import { describeOverrides, parseBrokerOverrides } from './overrides.js';
 import { MAX_BROKERS, portSpan, type StackMode } from './plan.js';
 import { DEFAULT_HOST, KAFKA_VERSIONS, findKafkaVersion, type KafkaVersion } from './versions.js';
-import { readState, removeStack, stateOverrides, type StackState } from './state.js';
+import { readState, removeStack, stateOverrides, type SecureState, type StackState } from './state.js';
 
 export interface UpCommandOptions {
   brokers: number;
@@ -25,6 +25,8 @@ export interface UpCommandOptions {
   /** How long the stack may take to serve; by default 90 s for the local broker, 300 s for the compose stack. */
   timeoutMs?: number;
   json: boolean;
+  /** `--secure`: SASL_PLAINTEXT, SSL and SASL_SSL listeners too, with generated certificates and a SASL user (local KRaft only). */
+  secure?: boolean;
   /** `--local` / `--docker`; kstack decides when absent. */
   provider?: ProviderRequest;
   /** The local-broker flags given on the command line (`brokers`, `port`, ...): they pick the local broker. */
@@ -32,7 +34,7 @@ export interface UpCommandOptions {
 }
 
 /** Flags only the local broker has: the compose stack's shape is its compose file. */
-export const LOCAL_ONLY_FLAGS = ['brokers', 'zookeeper', 'kafka', 'port', 'heap', 'config'] as const;
+export const LOCAL_ONLY_FLAGS = ['brokers', 'zookeeper', 'kafka', 'port', 'heap', 'config', 'secure'] as const;
 const LOCAL_TIMEOUT_MS = 90_000;
 
 export function resolveKafka(name: string): KafkaVersion {
@@ -56,9 +58,14 @@ export async function upCommand(io: Io, o: UpCommandOptions, paths: StackPaths =
     throw new KtoolError('USAGE', `Kafka ${kafka.version} has no ZooKeeper mode`, { exitCode: EXIT.usage, hint: 'use --zookeeper with --kafka 3.9, or drop --zookeeper' });
   }
   if (o.brokers > MAX_BROKERS) throw new KtoolError('USAGE', `at most ${MAX_BROKERS} brokers`, { exitCode: EXIT.usage });
-  const lastPort = o.port + portSpan(o.brokers, mode) - 1;
+  const secure = o.secure === true;
+  if (secure && mode === 'zookeeper') {
+    throw new KtoolError('USAGE', '--secure runs on KRaft only (its SCRAM users are created when the storage is formatted)', { exitCode: EXIT.usage, hint: 'drop --zookeeper, or drop --secure' });
+  }
+  const span = portSpan(o.brokers, mode, secure);
+  const lastPort = o.port + span - 1;
   if (lastPort > 65_535) {
-    throw new KtoolError('USAGE', `--port ${o.port} leaves no room: this stack needs ports ${o.port}-${lastPort}`, { exitCode: EXIT.usage, hint: `choose --port ${65_535 - portSpan(o.brokers, mode) + 1} or lower` });
+    throw new KtoolError('USAGE', `--port ${o.port} leaves no room: this stack needs ports ${o.port}-${lastPort}`, { exitCode: EXIT.usage, hint: `choose --port ${65_535 - span + 1} or lower` });
   }
   const config = parseBrokerOverrides(o.config);
   const choice = await chooseForUp(o.provider ?? 'auto', machine, paths, o.localFlags);
@@ -74,6 +81,7 @@ export async function upCommand(io: Io, o: UpCommandOptions, paths: StackPaths =
       basePort: o.port,
       heap: o.heap,
       config,
+      ...(secure ? { secure } : {}),
       timeoutMs: o.timeoutMs ?? LOCAL_TIMEOUT_MS,
       paths,
       onProgress: (t) => spinner.update(t),
@@ -86,6 +94,7 @@ export async function upCommand(io: Io, o: UpCommandOptions, paths: StackPaths =
     } else {
       spinner.succeed(`kstack: started ${describeStack(s)} at ${s.bootstrap} in ${seconds} s`);
     }
+    if (s.secure) for (const line of secureLines(s.secure)) err(io, `kstack: ${line}`);
     if (o.json) out(io, JSON.stringify({ ...summary(s), alreadyRunning: result.alreadyRunning, elapsedMs: result.elapsedMs }));
     out(io, brokersLine(s));
   } catch (e) {
@@ -172,6 +181,7 @@ export async function statusCommand(io: Io, o: { json: boolean; provider?: Provi
   out(io, `started    ${s.startedAt}`);
   const config = describeOverrides(stateOverrides(s));
   if (config) out(io, `config     ${config}`);
+  if (s.secure) for (const line of secureLines(s.secure)) out(io, `secure     ${line.trim()}`);
   for (const p of st.processes) {
     const ports = p.controllerPort ? `${p.port} (controller ${p.controllerPort})` : String(p.port);
     out(io, `${p.role.padEnd(9)} ${String(p.id).padEnd(2)} port ${ports.padEnd(22)} pid ${String(p.pid).padEnd(8)} ${p.running ? c.green('up') : c.red('down')}  log ${p.logFile}`);
@@ -246,5 +256,16 @@ function dockerSummary(s: DockerState) {
 }
 
 function summary(s: StackState) {
-  return { provider: s.provider, kafka: s.kafka, mode: s.mode, brokers: s.brokers, config: stateOverrides(s), bootstrap: s.bootstrap, runDir: s.runDir, startedAt: s.startedAt, status: s.status };
+  return { provider: s.provider, kafka: s.kafka, mode: s.mode, brokers: s.brokers, config: stateOverrides(s), bootstrap: s.bootstrap, ...(s.secure ? { secure: s.secure } : {}), runDir: s.runDir, startedAt: s.startedAt, status: s.status };
+}
+
+/** How to reach a --secure stack: listeners, files, and a ready profile. The password is named by its file, never shown. */
+export function secureLines(x: SecureState): string[] {
+  return [
+    `SASL_PLAINTEXT ${x.listeners.saslPlaintext}  SSL ${x.listeners.ssl}  SASL_SSL ${x.listeners.saslSsl}`,
+    `user ${x.user} (${x.mechanisms.join(', ')}), password in ${x.passwordFile}`,
+    `CA ${x.caFile}; client certificate ${x.clientCert}, key ${x.clientKey}`,
+    `profiles kstack-sasl, kstack-ssl, kstack-sasl-ssl in ${x.configFile}:`,
+    `  KTOOL_CONFIG=${x.configFile} kproduce --profile kstack-sasl-ssl teste hello`,
+  ];
 }

@@ -11,7 +11,8 @@ import { assertPortsFree } from './ports.js';
 import { javaBin, isOurs, requireProgram, runToEnd, spawnDetached, stopProcess, waitForLogLine } from './process.js';
 import { brokerProperties, loggingConfig, readyLine, renderProperties, zookeeperProperties } from './properties.js';
 import { describeOverrides, type BrokerOverrides } from './overrides.js';
-import { readState, removeStack, sameShape, writeState, type ProcessState, type StackState } from './state.js';
+import { readState, removeStack, sameShape, writeState, type ProcessState, type SecureState, type StackState } from './state.js';
+import { generateSecurity, loadSecurity, SASL_MECHANISMS, scramFormatArgs, writeProfiles, type SecureMaterial } from './secure.js';
 
 export interface UpOptions extends StackOptions {
   paths: StackPaths;
@@ -41,9 +42,10 @@ export function describeShape(s: { brokers: number; mode: string; kafka: string 
 }
 
 /** The shape plus any --config overrides, for messages that tell one stack from another. */
-export function describeStack(s: { brokers: number; mode: string; kafka: string; config?: BrokerOverrides }): string {
+export function describeStack(s: { brokers: number; mode: string; kafka: string; config?: BrokerOverrides; secure?: unknown }): string {
   const config = describeOverrides(s.config ?? {});
-  return config ? `${describeShape(s)}, config ${config}` : describeShape(s);
+  const shape = s.secure ? `${describeShape(s)}, secure` : describeShape(s);
+  return config ? `${shape}, config ${config}` : shape;
 }
 
 export function runningProcesses(state: StackState): ProcessState[] {
@@ -83,13 +85,15 @@ export async function up(options: UpOptions): Promise<UpResult> {
   const jars = await ensureJars(options.kafka, cacheDir, () => progress(`resolving Kafka ${options.kafka.version} jars from Maven Central (first time only)`));
   const classpath = join(jars, '*');
 
-  const logging = writeConfigs(plan);
+  if (plan.secure) progress('creating certificates and users');
+  const security = plan.secure ? ((reuseData ? loadSecurity(runDir) : undefined) ?? (await generateSecurity(runDir, plan.host))) : undefined;
+  const logging = writeConfigs(plan, security);
   const clusterId = reuseData && existing?.clusterId ? existing.clusterId : newClusterId(randomBytes);
   if (plan.mode === 'kraft' && !reuseData) {
     progress('formatting storage');
     await Promise.all(
       brokers(plan).map((node) =>
-        runToEnd(javaBin(), [...logging.jvmFlag, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', node.configFile], {
+        runToEnd(javaBin(), [...logging.jvmFlag, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', node.configFile, ...(security ? scramFormatArgs(security) : [])], {
           timeoutMs: 120_000,
           what: `formatting storage of broker ${node.id}`,
         }),
@@ -107,6 +111,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
     bootstrap: plan.bootstrap,
     ...(plan.mode === 'kraft' ? { clusterId } : {}),
     config: plan.config,
+    ...(security ? { secure: secureState(plan, security) } : {}),
     runDir,
     status: 'running',
     startedAt: new Date().toISOString(),
@@ -143,15 +148,27 @@ function brokers(plan: StackPlan): NodePlan[] {
   return plan.nodes.filter((n) => n.role === 'broker');
 }
 
-function writeConfigs(plan: StackPlan): { jvmFlag: string[] } {
+/** What `status` and `up` tell users about a secured stack: addresses and file paths, never the password. */
+function secureState(plan: StackPlan, m: SecureMaterial): SecureState {
+  const list = (pick: (p: NonNullable<NodePlan['securePorts']>) => number) =>
+    brokers(plan)
+      .map((n) => `${plan.host}:${pick(n.securePorts!)}`)
+      .join(',');
+  const listeners = { saslPlaintext: list((p) => p.saslPlaintext), ssl: list((p) => p.ssl), saslSsl: list((p) => p.saslSsl) };
+  const configFile = writeProfiles(m, listeners);
+  return { listeners, mechanisms: [...SASL_MECHANISMS], user: m.user, passwordFile: m.passwordFile, caFile: m.caFile, clientCert: m.clientCert, clientKey: m.clientKey, configFile };
+}
+
+function writeConfigs(plan: StackPlan, security?: SecureMaterial): { jvmFlag: string[] } {
   const logging = loggingConfig(plan);
   const loggingFile = join(plan.runDir, 'nodes', logging.fileName);
   mkdirSync(join(plan.runDir, 'nodes'), { recursive: true });
   writeFileSync(loggingFile, logging.text);
   for (const node of plan.nodes) {
     mkdirSync(node.dataDir, { recursive: true });
-    const props = node.role === 'zookeeper' ? zookeeperProperties(plan, node) : brokerProperties(plan, node);
-    writeFileSync(node.configFile, renderProperties(props, `written by kstack for ${node.role} ${node.id}; regenerated on every start`));
+    const props = node.role === 'zookeeper' ? zookeeperProperties(plan, node) : brokerProperties(plan, node, security);
+    // With --secure the file holds the store and user passwords: owner-only.
+    writeFileSync(node.configFile, renderProperties(props, `written by kstack for ${node.role} ${node.id}; regenerated on every start`), { mode: 0o600 });
   }
   const jvmFlag = plan.kafka.logging === 'log4j2' ? [`-Dlog4j2.configurationFile=${loggingFile}`] : [`-Dlog4j.configuration=file:${loggingFile}`];
   return { jvmFlag: [...jvmFlag, `-Dkafka.logs.dir=${join(plan.runDir, 'nodes')}`] };

@@ -16,6 +16,15 @@ export interface StackOptions {
   heap: string;
   /** Extra properties for every broker (`--config`), already checked by parseBrokerOverrides; none when absent. */
   config?: BrokerOverrides;
+  /** `--secure`: SASL_PLAINTEXT, SSL and SASL_SSL listeners beside PLAINTEXT (KRaft only). */
+  secure?: boolean;
+}
+
+/** Client ports of a broker's secured listeners (`--secure`). */
+export interface SecurePorts {
+  saslPlaintext: number;
+  ssl: number;
+  saslSsl: number;
 }
 
 export interface NodePlan {
@@ -25,6 +34,8 @@ export interface NodePlan {
   port: number;
   /** KRaft controller port of this combined broker+controller node. */
   controllerPort?: number;
+  /** With --secure: the ports of the SASL_PLAINTEXT, SSL and SASL_SSL listeners. */
+  securePorts?: SecurePorts;
   dir: string;
   configFile: string;
   logFile: string;
@@ -44,11 +55,13 @@ export const MAX_BROKERS = 9;
 
 /**
  * Port layout from base port B with n brokers: clients B..B+n-1; KRaft controllers B+n..B+2n-1;
- * in ZooKeeper mode, ZooKeeper at B+n. One broker on 9092 thus has its controller on 9093.
+ * in ZooKeeper mode, ZooKeeper at B+n. One broker on 9092 thus has its controller on 9093. With --secure, after those
+ * (from S = B+2n): SASL_PLAINTEXT S..S+n-1, SSL S+n..S+2n-1, SASL_SSL S+2n..S+3n-1; one broker: 9094, 9095, 9096.
  */
 export function planStack(options: StackOptions, runDir: string): StackPlan {
   const { brokers: n, host, basePort } = options;
   const nodesDir = join(runDir, 'nodes');
+  const secureBase = basePort + portSpan(n, options.mode);
   const node = (role: NodePlan['role'], id: number, port: number, controllerPort?: number): NodePlan => {
     const dir = join(nodesDir, role === 'zookeeper' ? 'zookeeper' : `broker-${id}`);
     return {
@@ -56,6 +69,7 @@ export function planStack(options: StackOptions, runDir: string): StackPlan {
       id,
       port,
       ...(controllerPort === undefined ? {} : { controllerPort }),
+      ...(options.secure && role === 'broker' ? { securePorts: { saslPlaintext: secureBase + id - 1, ssl: secureBase + n + id - 1, saslSsl: secureBase + 2 * n + id - 1 } } : {}),
       dir,
       configFile: join(dir, role === 'zookeeper' ? 'zookeeper.properties' : 'server.properties'),
       logFile: join(dir, 'out.log'),
@@ -67,7 +81,11 @@ export function planStack(options: StackOptions, runDir: string): StackPlan {
   for (let i = 0; i < n; i++) {
     nodes.push(node('broker', i + 1, basePort + i, options.mode === 'kraft' ? basePort + n + i : undefined));
   }
-  const ports = nodes.flatMap((x) => (x.controllerPort === undefined ? [x.port] : [x.port, x.controllerPort]));
+  const ports = nodes.flatMap((x) => [
+    x.port,
+    ...(x.controllerPort === undefined ? [] : [x.controllerPort]),
+    ...(x.securePorts ? [x.securePorts.saslPlaintext, x.securePorts.ssl, x.securePorts.saslSsl] : []),
+  ]);
   const bootstrap = nodes
     .filter((x) => x.role === 'broker')
     .map((x) => `${host}:${x.port}`)
@@ -76,8 +94,8 @@ export function planStack(options: StackOptions, runDir: string): StackPlan {
 }
 
 /** How many consecutive ports a stack of this shape needs from its base port. */
-export function portSpan(brokers: number, mode: StackMode): number {
-  return mode === 'kraft' ? 2 * brokers : brokers + 1;
+export function portSpan(brokers: number, mode: StackMode, secure = false): number {
+  return (mode === 'kraft' ? 2 * brokers : brokers + 1) + (secure ? 3 * brokers : 0);
 }
 
 /**

@@ -1,5 +1,6 @@
 // Renders the Java .properties and logging files for each node of a plan. Pure: text in, text out.
 import type { NodePlan, StackPlan } from './plan.js';
+import { SASL_MECHANISMS, SCRAM_MECHANISMS, type SecureMaterial } from './secure.js';
 import { DEFAULT_PARTITIONS } from './versions.js';
 
 export type Properties = Record<string, string | number | boolean>;
@@ -44,7 +45,7 @@ function clusterDefaults(plan: StackPlan): Properties {
 }
 
 /** A broker's properties: what kstack controls, our cluster defaults, then the user's --config overrides over those. */
-export function brokerProperties(plan: StackPlan, node: NodePlan): Properties {
+export function brokerProperties(plan: StackPlan, node: NodePlan, security?: SecureMaterial): Properties {
   const h = plan.host;
   // parseBrokerOverrides refused the names kstack controls, so an override can only replace a default or add a setting.
   const base = { ...clusterDefaults(plan), 'log.dirs': node.dataDir, ...plan.config };
@@ -63,17 +64,49 @@ export function brokerProperties(plan: StackPlan, node: NodePlan): Properties {
     .filter((x) => x.role === 'broker')
     .map((x) => `${x.id}@${h}:${x.controllerPort}`)
     .join(',');
+  const secured = security && node.securePorts ? secureListeners(h, node.securePorts) : undefined;
   return {
     'process.roles': 'broker,controller',
     'node.id': node.id,
     'controller.quorum.voters': voters,
-    listeners: `PLAINTEXT://${h}:${node.port},CONTROLLER://${h}:${node.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${h}:${node.port}`,
+    listeners: [`PLAINTEXT://${h}:${node.port}`, `CONTROLLER://${h}:${node.controllerPort}`, ...(secured ?? [])].join(','),
+    'advertised.listeners': [`PLAINTEXT://${h}:${node.port}`, ...(secured ?? [])].join(','),
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map': ['PLAINTEXT:PLAINTEXT', 'CONTROLLER:PLAINTEXT', ...(secured ? ['SASL_PLAINTEXT:SASL_PLAINTEXT', 'SSL:SSL', 'SASL_SSL:SASL_SSL'] : [])].join(','),
+    ...(secured && security ? securityProperties(security) : {}),
     ...base,
   };
+}
+
+function secureListeners(h: string, p: NonNullable<NodePlan['securePorts']>): string[] {
+  return [`SASL_PLAINTEXT://${h}:${p.saslPlaintext}`, `SSL://${h}:${p.ssl}`, `SASL_SSL://${h}:${p.saslSsl}`];
+}
+
+/**
+ * `--secure`: PLAIN users in each SASL listener's JAAS config, SCRAM users in the metadata log (StorageTool --add-scram),
+ * one PKCS12 keystore for every TLS listener, and client certificates requested (not required) on SSL for mTLS.
+ * https://kafka.apache.org/documentation/#security_sasl_plain and #security_ssl
+ */
+export function securityProperties(m: SecureMaterial): Properties {
+  const props: Properties = {
+    'sasl.enabled.mechanisms': SASL_MECHANISMS.join(','),
+    'ssl.keystore.type': 'PKCS12',
+    'ssl.keystore.location': m.keystore,
+    'ssl.keystore.password': m.storePassword,
+    'ssl.key.password': m.storePassword,
+    'ssl.truststore.type': 'PKCS12',
+    'ssl.truststore.location': m.truststore,
+    'ssl.truststore.password': m.storePassword,
+    'listener.name.ssl.ssl.client.auth': 'requested',
+  };
+  for (const listener of ['sasl_plaintext', 'sasl_ssl']) {
+    props[`listener.name.${listener}.plain.sasl.jaas.config`] = `org.apache.kafka.common.security.plain.PlainLoginModule required user_${m.user}="${m.password}";`;
+    for (const mech of SCRAM_MECHANISMS) {
+      props[`listener.name.${listener}.${mech.toLowerCase()}.sasl.jaas.config`] = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
+    }
+  }
+  return props;
 }
 
 export function zookeeperProperties(plan: StackPlan, node: NodePlan): Properties {

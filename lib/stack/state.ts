@@ -15,6 +15,20 @@ export interface ProcessState {
   logFile: string;
 }
 
+/** Paths and addresses only: the password itself stays in passwordFile. */
+export interface SecureState {
+  /** Bootstrap lists per listener. */
+  listeners: { saslPlaintext: string; ssl: string; saslSsl: string };
+  mechanisms: string[];
+  user: string;
+  passwordFile: string;
+  caFile: string;
+  clientCert: string;
+  clientKey: string;
+  /** A ktool config file with the profiles kstack-sasl, kstack-ssl and kstack-sasl-ssl. */
+  configFile: string;
+}
+
 export interface StackState {
   provider: 'local';
   kafka: string;
@@ -26,6 +40,8 @@ export interface StackState {
   clusterId?: string;
   /** The `--config` broker overrides; absent in state files written before kstack had them, which means none. */
   config?: BrokerOverrides;
+  /** `up --secure`: how to connect to the secured listeners; absent for plain stacks (and state files that predate it). */
+  secure?: SecureState;
   runDir: string;
   /** running: processes were started; kept: stopped by `down --keep`, data still on disk. */
   status: 'running' | 'kept';
@@ -44,6 +60,7 @@ export function sameShape(state: StackState, o: StackOptions): boolean {
     state.kafka === o.kafka.version &&
     state.basePort === o.basePort &&
     state.host === o.host &&
+    (state.secure !== undefined) === (o.secure === true) &&
     sameOverrides(stateOverrides(state), o.config ?? {})
   );
 }
@@ -66,5 +83,6 @@ export function writeState(state: StackState): void {
 /** Removes what kstack created in the run directory, and nothing else that may live there. */
 export function removeStack(runDir: string): void {
   rmSync(join(runDir, 'nodes'), { recursive: true, force: true });
+  rmSync(join(runDir, 'secure'), { recursive: true, force: true });
   rmSync(stateFile(runDir), { force: true });
 }

@@ -17,18 +17,19 @@ export interface PrivateStack extends UpResult {
   stop(keep?: boolean): Promise<void>;
 }
 
-/** `config` takes `name=value` entries as `kstack up --config` does. */
-export async function privateStack(shape: { brokers?: number; mode?: StackMode; kafka?: string; paths?: StackPaths; basePort?: number; config?: string[] } = {}): Promise<PrivateStack> {
+/** `config` takes `name=value` entries as `kstack up --config` does; `secure` adds SASL and TLS listeners as `kstack up --secure`. */
+export async function privateStack(shape: { brokers?: number; mode?: StackMode; kafka?: string; paths?: StackPaths; basePort?: number; config?: string[]; secure?: boolean } = {}): Promise<PrivateStack> {
   const brokers = shape.brokers ?? 1;
   const mode = shape.mode ?? 'kraft';
   const kafka = findKafkaVersion(shape.kafka ?? '3.9');
   if (!kafka) throw new Error(`unknown Kafka ${shape.kafka}`);
   const paths = shape.paths ?? stackPaths(process.env, { runDir: mkdtempSync(join(tmpdir(), 'kstack-it-')) });
   const config = parseBrokerOverrides(shape.config ?? []);
-  const basePort = shape.basePort ?? (await findFreeBlock(portSpan(brokers, mode), DEFAULT_HOST));
+  const secure = shape.secure === true;
+  const basePort = shape.basePort ?? (await findFreeBlock(portSpan(brokers, mode, secure), DEFAULT_HOST));
   let result: UpResult;
   try {
-    result = await localProvider.up({ brokers, mode, kafka, host: DEFAULT_HOST, basePort, heap: '384m', config, timeoutMs: 120_000, paths });
+    result = await localProvider.up({ brokers, mode, kafka, host: DEFAULT_HOST, basePort, heap: '384m', config, ...(secure ? { secure } : {}), timeoutMs: 120_000, paths });
   } catch (e) {
     if (!shape.paths) rmSync(paths.runDir, { recursive: true, force: true });
     throw e;

@@ -3,7 +3,7 @@ import { EXIT, KtoolError, toKtoolError, usageError } from '../../lib/errors.js'
 
 describe('EXIT', () => {
   it('has the documented exit codes', () => {
-    expect(EXIT).toEqual({ ok: 0, failed: 1, usage: 2, unreachable: 3, environment: 4, interrupted: 130 });
+    expect(EXIT).toEqual({ ok: 0, failed: 1, usage: 2, unreachable: 3, environment: 4, auth: 5, interrupted: 130 });
   });
 });
 
