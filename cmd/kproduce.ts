@@ -2,14 +2,14 @@
 // kproduce: send messages to a topic and print a delivery report for each. Declares the command; lib/produce does the work.
 import { Command, Option } from 'commander';
 import { addConnectionOptions, connectionFrom } from '../lib/cli/connection.js';
-import { collect, intInRange, parseHeader } from '../lib/cli/options.js';
+import { collect, intInRange, parseHeader, parseTimeoutMs } from '../lib/cli/options.js';
 import { main } from '../lib/cli/run.js';
 import { interruptSignal } from '../lib/cli/signals.js';
 import { processIo } from '../lib/io.js';
 import { parseDelimiter } from '../lib/input.js';
-import { COMPRESSIONS } from '../lib/kafka.js';
+import { COMPRESSIONS } from '../lib/kafka/compressions.js';
 import { produceCommand } from '../lib/produce-command.js';
-import { DEFAULT_LINGER_MS } from '../lib/produce.js';
+import { DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_LINGER_MS } from '../lib/produce-defaults.js';
 
 const program = addConnectionOptions(
   new Command('kproduce')
@@ -27,6 +27,7 @@ const program = addConnectionOptions(
     .addOption(new Option('--acks <acks>', 'acknowledgements to wait for: all (idempotent), 1 (leader) or 0 (none)').choices(['all', '1', '0']).default('all'))
     .addOption(new Option('-z, --compression <codec>', 'compress batches').choices([...COMPRESSIONS]).default('none'))
     .addOption(new Option('--linger <ms>', 'how long a partly filled batch waits for more messages').argParser(intInRange(0, 60_000)).default(DEFAULT_LINGER_MS))
+    .addOption(new Option('--delivery-timeout <ms>', 'how long a batch may wait for its acknowledgement, retries included (rides out a leader failover)').argParser(parseTimeoutMs).default(DEFAULT_DELIVERY_TIMEOUT_MS))
     .addOption(new Option('--report <mode>', 'delivery reports: each message, a summary, or none (default: each for arguments, summary for stdin/-f)').choices(['each', 'summary', 'none']))
     .option('--json', 'print reports (and the summary) as JSON lines', false),
 )
@@ -55,11 +56,14 @@ Exit code 0 only if every message was acknowledged. Ctrl-C stops reading, waits 
       acks: o.acks,
       compression: o.compression,
       lingerMs: o.linger,
+      deliveryTimeoutMs: o.deliveryTimeout,
       report: o.report,
       json: o.json,
-      connection: connectionFrom(o),
+      // Stdin carries the messages unless they are arguments or -f: then it cannot also carry --password-stdin.
+      connection: connectionFrom(o, { stdinIsData: o.file === undefined && (messages.length === 0 || (messages.length === 1 && messages[0] === '-')) }),
       signal: interruptSignal(),
     });
   });
 
-await main(program);
+// With no reader for the reports (`| head -1`), the input is still sent: exit 0 must mean every message was acknowledged.
+await main(program, process.argv, { closedStdout: 'ignore' });

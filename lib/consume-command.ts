@@ -1,10 +1,10 @@
 // Maps kconsume's parsed flags to lib/consume.
 import { interrupted } from './cli/run.js';
-import type { OffsetFlag } from './cli/options.js';
-import { usageError } from './errors.js';
+import { isValidTopicName, type OffsetFlag } from './cli/options.js';
+import { invalidTopic, usageError } from './errors.js';
 import type { Io } from './io.js';
 import type { ConnectionOptions, InRecord } from './kafka.js';
-import { consume, type ConsumeResult, type Output, type StartAt } from './consume.js';
+import type { ConsumeResult, Output, StartAt } from './consume.js';
 
 export interface ConsumeCommandOptions {
   topics: string[];
@@ -27,9 +27,13 @@ export interface ConsumeCommandOptions {
 }
 
 export async function consumeCommand(io: Io, o: ConsumeCommandOptions): Promise<ConsumeResult> {
+  const bad = o.topics.find((t) => !isValidTopicName(t));
+  if (bad !== undefined) throw invalidTopic(bad);
   if (o.topics.length === 0 && !o.pattern) throw usageError('no topic given', 'name one or more topics (kconsume teste), or match them with --pattern REGEX');
   const startAt: StartAt = o.since !== undefined ? { from: 'time', timestamp: o.since } : (o.offset ?? { from: 'stored' });
   const output: Output = o.json ? { kind: 'json' } : o.raw ? { kind: 'raw' } : o.format ? { kind: 'format', render: o.format } : { kind: 'pretty', verbose: o.verbose };
+  // Loaded here, not at the top: --help and usage errors never load the Kafka client.
+  const { consume } = await import('./consume.js');
   const result = await consume(io, {
     connection: o.connection,
     topics: o.topics,

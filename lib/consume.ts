@@ -4,7 +4,7 @@ import { EXIT, KtoolError } from './errors.js';
 import { err, type Io } from './io.js';
 import { paint, progress } from './cli/style.js';
 import { committedOffsets, deleteGroup, listTopicNames, mapKafkaError, offsetsForTime, openConsumer, topicOffsets, type ConnectionOptions, type InRecord, type Seek } from './kafka.js';
-import { recordJson, recordPretty, recordRaw } from './format.js';
+import { NEWLINE, recordJson, recordPretty } from './format.js';
 
 /** Where each partition starts the first time this process is given it (later assignments resume from the group's offsets). */
 export type StartAt =
@@ -53,6 +53,9 @@ export interface ConsumeResult {
 
 const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
+/** a >= b for decimal offsets (a non-negative; b may be -1), without converting either. */
+const decimalAtLeast = (a: string, b: string) => b[0] === '-' || a.length > b.length || (a.length === b.length && a >= b);
+
 interface Bounds {
   low: bigint;
   high: bigint;
@@ -64,7 +67,7 @@ export async function consume(io: Io, o: ConsumeOptions): Promise<ConsumeResult>
   if (o.partitions && !throwaway) throw new KtoolError('USAGE', '-p/--partition reads chosen partitions outside any group', { exitCode: EXIT.usage, hint: 'drop -g to read those partitions, or drop -p to share all partitions within the group' });
   const groupId = o.groupId ?? `kconsume-${randomBytes(6).toString('hex')}`;
   const topics = await resolveTopics(o);
-  const write = writer(io, o.output);
+  const output = writer(io, o.output);
   const cErr = paint(io, 'stderr');
 
   // Each partition's offsets at start: the end -e reads to, and what explicit start positions are computed from.
@@ -115,6 +118,17 @@ export async function consume(io: Io, o: ConsumeOptions): Promise<ConsumeResult>
     finish();
   };
 
+  // For -e, per record: only whether it reaches its partition's end; positions move (and atEnd is asked) only then.
+  let cached: { topic: string; partition: number; key: string; last: string } | undefined;
+  const reachedEnd = (r: InRecord): boolean => {
+    if (cached?.partition !== r.partition || cached.topic !== r.topic) {
+      const key = tp(r.topic, r.partition);
+      cached = { topic: r.topic, partition: r.partition, key, last: ((bounds.get(key)?.high ?? 0n) - 1n).toString() };
+    }
+    if (!decimalAtLeast(r.offset, cached.last)) return false;
+    position.set(cached.key, BigInt(r.offset) + 1n);
+    return true;
+  };
   const atEnd = () => assigned !== undefined && assigned.every((k) => (position.get(k) ?? -1n) >= (bounds.get(k)?.high ?? 0n));
   let spinner = progress(io, `joining group ${groupId}`);
   let idle: NodeJS.Timeout | undefined;
@@ -129,14 +143,16 @@ export async function consume(io: Io, o: ConsumeOptions): Promise<ConsumeResult>
     {
       onRecord(r: InRecord) {
         if (consumed === 0) spinner.stop();
-        armIdle();
         consumed += 1;
-        position.set(tp(r.topic, r.partition), BigInt(r.offset) + 1n);
+        output.push(r);
         const limit = o.maxMessages !== undefined && consumed >= o.maxMessages;
-        const done = limit || (o.exitAtEnd && atEnd());
+        const done = limit || (o.exitAtEnd && reachedEnd(r) && atEnd());
         if (done) stopWith(limit ? 'limit' : 'end');
-        const drained = write(r);
-        return drained === true ? !done : drained.then(() => !done);
+        return !done;
+      },
+      onBatchEnd() {
+        armIdle();
+        return output.flush();
       },
       onAssigned(assignment) {
         spinner.stop();
@@ -209,13 +225,50 @@ async function resolveTopics(o: ConsumeOptions): Promise<string[]> {
   return [...new Set([...o.topics, ...matching])];
 }
 
-/** Writes a record to stdout in the chosen form; returns a promise when stdout wants the reader to wait (backpressure). */
-function writer(io: Io, output: Output): (r: InRecord) => true | Promise<void> {
+/** Text output is gathered into one write per this many characters at most, and flushed at the end of each fetched batch. */
+const WRITE_CHUNK = 256 * 1024;
+
+/**
+ * Renders records to stdout in the chosen form, one write per batch rather than per record. flush() returns a
+ * promise when stdout wants the reader to wait (backpressure).
+ */
+function writer(io: Io, output: Output): { push(r: InRecord): void; flush(): void | Promise<void> } {
   const c = paint(io, 'stdout');
-  const render: (r: InRecord) => string | Buffer =
-    output.kind === 'json' ? (r) => `${recordJson(r)}\n`
-    : output.kind === 'raw' ? recordRaw
-    : output.kind === 'format' ? output.render
-    : (r) => `${recordPretty(r, c, output.verbose)}\n`;
-  return (r) => (io.stdout.write(render(r)) ? true : new Promise<void>((resolve) => io.stdout.once('drain', resolve)));
+  let text = '';
+  let bytes: Buffer[] = [];
+  let held = 0;
+  const send = (): boolean => {
+    let ok = true;
+    if (text) ok = io.stdout.write(text);
+    if (bytes.length > 0) ok = io.stdout.write(bytes.length === 1 ? bytes[0]! : Buffer.concat(bytes, held));
+    text = '';
+    bytes = [];
+    held = 0;
+    return ok;
+  };
+  const flush = () => (send() ? undefined : new Promise<void>((resolve) => io.stdout.once('drain', resolve)));
+  // Text and bytes never mix within one output form, so gathering each kind separately keeps the order.
+  if (output.kind === 'json' || output.kind === 'pretty') {
+    const render = output.kind === 'json' ? (r: InRecord) => `${recordJson(r)}\n` : (r: InRecord) => `${recordPretty(r, c, output.verbose)}\n`;
+    return {
+      push(r) {
+        text += render(r);
+        if (text.length >= WRITE_CHUNK) send();
+      },
+      flush,
+    };
+  }
+  const add = (b: Buffer) => {
+    bytes.push(b);
+    held += b.length;
+  };
+  // --raw writes recordRaw's bytes, the value and the newline pushed apart to save a copy per record.
+  const push = output.kind === 'raw' ? (r: InRecord) => (r.value !== null && add(r.value), add(NEWLINE)) : (r: InRecord) => add(output.render(r));
+  return {
+    push(r) {
+      push(r);
+      if (held >= WRITE_CHUNK) send();
+    },
+    flush,
+  };
 }

@@ -68,7 +68,7 @@ export function recordPretty(r: InRecord, c: ChalkInstance, verbose = false): st
   return parts.join(' ');
 }
 
-const NEWLINE = Buffer.from('\n');
+export const NEWLINE = Buffer.from('\n');
 
 /** The value's bytes exactly, then a newline (kcat's default output). A null value is an empty line. */
 export function recordRaw(r: InRecord): Buffer {

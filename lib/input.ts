@@ -85,9 +85,11 @@ function lastBytes(parts: Buffer[], n: number): Buffer {
  * between delimiters are yielded. With the delimiter "\n", a "\r" before it is dropped (CRLF files).
  * A partial record is held as a list of chunk slices and joined once, so memory stays bounded by the largest record;
  * one longer than maxRecordBytes (default 64 MiB) throws RECORD_TOO_LARGE as soon as it crosses the limit.
- * Yielded Buffers are slices of the stream's chunks or fresh copies; none is reused.
+ * Yields the records each chunk completes as one array (never empty), so a consumer pays one await per chunk,
+ * not per record. Yielded Buffers are slices of the stream's chunks or fresh copies; none is reused.
+ * On a too-large record, the records before it are yielded first, then it throws.
  */
-export async function* splitRecords(stream: Readable, delimiter: Buffer, options: { maxRecordBytes?: number } = {}): AsyncGenerator<Buffer> {
+export async function* splitRecordBatches(stream: Readable, delimiter: Buffer, options: { maxRecordBytes?: number } = {}): AsyncGenerator<Buffer[]> {
   if (delimiter.length === 0) throw new TypeError('splitRecords: the delimiter must not be empty');
   const max = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const d = delimiter.length;
@@ -123,31 +125,43 @@ export async function* splitRecords(stream: Readable, delimiter: Buffer, options
   for await (const raw of stream) {
     const chunk = toBuffer(raw);
     if (chunk.length === 0) continue;
-    let pos = 0;
-    if (pending > 0 && d > 1) {
-      // A delimiter may start in the last d-1 bytes held and end in this chunk.
-      const k = Math.min(d - 1, pending);
-      const bridge = Buffer.concat([lastBytes(parts, k), chunk.subarray(0, d - 1)]);
-      const at = bridge.indexOf(delimiter);
-      if (at !== -1 && at < k) {
-        const record = Buffer.concat(parts, pending - k + at);
-        parts = [];
-        pending = 0;
-        yield finish(record);
-        pos = at + d - k;
+    const done: Buffer[] = [];
+    try {
+      let pos = 0;
+      if (pending > 0 && d > 1) {
+        // A delimiter may start in the last d-1 bytes held and end in this chunk.
+        const k = Math.min(d - 1, pending);
+        const bridge = Buffer.concat([lastBytes(parts, k), chunk.subarray(0, d - 1)]);
+        const at = bridge.indexOf(delimiter);
+        if (at !== -1 && at < k) {
+          const record = Buffer.concat(parts, pending - k + at);
+          parts = [];
+          pending = 0;
+          done.push(finish(record));
+          pos = at + d - k;
+        }
       }
+      for (let at = chunk.indexOf(needle, pos); at !== -1; at = chunk.indexOf(needle, pos)) {
+        done.push(finish(chunk.subarray(pos, at)));
+        pos = at + d;
+      }
+      if (pos < chunk.length) {
+        parts.push(pos === 0 ? chunk : chunk.subarray(pos));
+        pending += chunk.length - pos;
+        if (pending > max + slack) throw tooLarge();
+      }
+    } catch (e) {
+      if (done.length > 0) yield done;
+      throw e;
     }
-    for (let at = chunk.indexOf(needle, pos); at !== -1; at = chunk.indexOf(needle, pos)) {
-      yield finish(chunk.subarray(pos, at));
-      pos = at + d;
-    }
-    if (pos < chunk.length) {
-      parts.push(pos === 0 ? chunk : chunk.subarray(pos));
-      pending += chunk.length - pos;
-      if (pending > max + slack) throw tooLarge();
-    }
+    if (done.length > 0) yield done;
   }
-  if (pending > 0) yield finish(Buffer.alloc(0), false);
+  if (pending > 0) yield [finish(Buffer.alloc(0), false)];
+}
+
+/** splitRecordBatches one record at a time. */
+export async function* splitRecords(stream: Readable, delimiter: Buffer, options: { maxRecordBytes?: number } = {}): AsyncGenerator<Buffer> {
+  for await (const batch of splitRecordBatches(stream, delimiter, options)) yield* batch;
 }
 
 /** Yields each line of a stream as UTF-8 text without its line ending ("\n" or "\r\n"); a final line without a newline counts too. */

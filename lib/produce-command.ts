@@ -1,11 +1,12 @@
 // Maps kproduce's parsed flags to lib/produce, and decides where records come from (arguments, a file, stdin).
 import { createReadStream } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
-import { EXIT, KtoolError, usageError } from './errors.js';
+import { EXIT, invalidTopic, KtoolError, usageError } from './errors.js';
+import { isValidTopicName } from './cli/options.js';
 import { interrupted } from './cli/run.js';
 import type { Io } from './io.js';
 import type { Acks, Compression, ConnectionOptions } from './kafka.js';
-import { produce, type ProduceResult, type ReportMode, type Source } from './produce.js';
+import type { ProduceResult, ReportMode, Source } from './produce.js';
 
 export interface ProduceCommandOptions {
   topic: string;
@@ -21,6 +22,7 @@ export interface ProduceCommandOptions {
   acks: 'all' | '1' | '0';
   compression: Compression;
   lingerMs?: number;
+  deliveryTimeoutMs?: number;
   report?: ReportMode;
   json: boolean;
   connection: ConnectionOptions;
@@ -30,7 +32,10 @@ export interface ProduceCommandOptions {
 const ACKS: Record<ProduceCommandOptions['acks'], Acks> = { all: -1, '1': 1, '0': 0 };
 
 export async function produceCommand(io: Io, o: ProduceCommandOptions): Promise<ProduceResult> {
+  if (!isValidTopicName(o.topic)) throw invalidTopic(o.topic);
   const source = await chooseSource(io, o);
+  // Loaded here, not at the top: --help and usage errors never load the Kafka client.
+  const { produce } = await import('./produce.js');
   const result = await produce(io, {
     connection: o.connection,
     topic: o.topic,
@@ -43,6 +48,7 @@ export async function produceCommand(io: Io, o: ProduceCommandOptions): Promise<
     acks: ACKS[o.acks],
     compression: o.compression,
     ...(o.lingerMs === undefined ? {} : { lingerMs: o.lingerMs }),
+    ...(o.deliveryTimeoutMs === undefined ? {} : { deliveryTimeoutMs: o.deliveryTimeoutMs }),
     // One report per message for a few arguments; a progress line and a summary for bulk input.
     report: o.report ?? (source.kind === 'args' ? 'each' : 'summary'),
     json: o.json,

@@ -3,8 +3,9 @@ import type { Readable } from 'node:stream';
 import { EXIT, KtoolError } from './errors.js';
 import { err, out, type Io } from './io.js';
 import { paint, progress } from './cli/style.js';
-import { parseJsonRecord, splitKey, splitRecords, type InputRecord } from './input.js';
-import { mapKafkaError, openProducer, withDeadline, type Acks, type Compression, type ConnectionOptions, type Delivery, type OutRecord } from './kafka.js';
+import { parseJsonRecord, splitKey, splitRecordBatches, type InputRecord } from './input.js';
+import { mapKafkaError, openProducer, topicOffsets, withDeadline, type Acks, type Compression, type ConnectionOptions, type Delivery, type OutRecord } from './kafka.js';
+import { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_SIZE, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_LINGER_MS } from './produce-defaults.js';
 import { reportJson, reportPretty, summaryJson, summaryPretty, type Report, type Summary } from './format.js';
 
 /** Where records come from: one per argument, or a byte stream (stdin, a file) split at a delimiter. */
@@ -34,6 +35,10 @@ export interface ProduceOptions {
   lingerMs?: number;
   /** Records per request; at most two batches are held in memory, whatever the input's length. */
   batchSize?: number;
+  /** Key and value bytes per request: a batch ends at whichever limit comes first. */
+  batchBytes?: number;
+  /** How long a batch may wait for its acknowledgement, retries included. */
+  deliveryTimeoutMs?: number;
   report: ReportMode;
   json: boolean;
   signal?: AbortSignal;
@@ -44,8 +49,7 @@ export interface ProduceResult extends Summary {
   deliveries: Delivery[];
 }
 
-export const DEFAULT_BATCH_SIZE = 500;
-export const DEFAULT_LINGER_MS = 5; // Kafka 4.0's linger.ms default (KIP-1030)
+export { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_SIZE, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_LINGER_MS } from './produce-defaults.js';
 
 /** A wake-up the sender waits on: the reader pokes it after each record, at its end, and on Ctrl-C. */
 function notifier(): { poke(): void; wait(ms?: number): Promise<void> } {
@@ -71,9 +75,13 @@ function notifier(): { poke(): void; wait(ms?: number): Promise<void> } {
 export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult> {
   const started = Date.now();
   const batchSize = o.batchSize ?? DEFAULT_BATCH_SIZE;
+  const batchBytes = o.batchBytes ?? DEFAULT_BATCH_BYTES;
   const lingerMs = o.lingerMs ?? DEFAULT_LINGER_MS;
   const c = paint(io, 'stdout');
-  const producer = await openProducer({ ...o.connection, acks: o.acks, ...(o.compression ? { compression: o.compression } : {}) }).catch((e) => {
+  const deliveryTimeoutMs = o.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
+  if (o.partition !== undefined) await checkPartition(o.connection, o.topic, o.partition);
+  const perRecord = o.report === 'each' || o.source.kind === 'args';
+  const producer = await openProducer({ ...o.connection, acks: o.acks, deliveries: perRecord, deliveryTimeoutMs, ...(o.compression ? { compression: o.compression } : {}) }).catch((e) => {
     throw mapKafkaError(e, o.connection, o.topic);
   });
   const print = (r: Report) => o.report === 'each' && out(io, o.json ? reportJson(r) : reportPretty(r, c));
@@ -97,10 +105,12 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
   const reader = (async () => {
     try {
       let n = 0;
-      for await (const item of items(o.source)) {
-        if (failure || aborted()) break;
-        n += 1;
-        queue.push(toRecord(item, n, o, extraHeaders));
+      reading: for await (const chunk of items(o.source)) {
+        for (const item of chunk) {
+          if (failure || aborted()) break reading;
+          n += 1;
+          queue.push(toRecord(item, n, o, extraHeaders));
+        }
         toSender.poke();
         while (queue.length >= 2 * batchSize && !failure && !aborted()) await toReader.wait();
       }
@@ -126,18 +136,21 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
       const lingerEnd = Date.now() + lingerMs;
       while (queue.length < batchSize && !readerDone && !aborted() && Date.now() < lingerEnd) await toSender.wait(lingerEnd - Date.now());
       // After Ctrl-C, what was already read is still sent (at most two batches): it has left the pipe and would be lost.
-      const batch = queue.splice(0, batchSize);
+      let take = 0;
+      let batchBytesNow = 0;
+      while (take < queue.length && take < batchSize && (take === 0 || batchBytesNow < batchBytes)) batchBytesNow += recordBytes(queue[take++]!);
+      const batch = queue.splice(0, take);
       toReader.poke();
       const sentAt = Date.now();
       try {
-        const acked = await withDeadline(producer.send(o.topic, batch), o.connection.timeoutMs, () =>
-          new KtoolError('ACK_TIMEOUT', `no acknowledgement within ${o.connection.timeoutMs} ms`, { exitCode: EXIT.unreachable, hint: 'is the broker up? --timeout MS waits longer' }),
+        const acked = await withDeadline(producer.send(o.topic, batch), deliveryTimeoutMs, () =>
+          new KtoolError('ACK_TIMEOUT', `no acknowledgement within ${deliveryTimeoutMs} ms`, { exitCode: EXIT.unreachable, hint: 'is the broker up? --delivery-timeout MS waits longer' }),
         );
         const latencyMs = Date.now() - sentAt;
-        acked.forEach((d, i) => print({ ...d, key: keyText(batch[i]), latencyMs }));
+        if (o.report === 'each') acked.forEach((d, i) => print({ ...d, key: keyText(batch[i]), latencyMs }));
         if (o.source.kind === 'args') deliveries.push(...acked);
-        acknowledged += acked.length;
-        for (const r of batch) bytes += size(r.key) + size(r.value);
+        acknowledged += batch.length;
+        bytes += batchBytesNow;
       } catch (e) {
         failure = mapKafkaError(e, o.connection, o.topic);
         failed += batch.length;
@@ -171,9 +184,19 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
   return { ...summary, deliveries };
 }
 
-async function* items(source: Source): AsyncGenerator<Buffer> {
-  if (source.kind === 'args') for (const v of source.values) yield Buffer.from(v, 'utf8');
-  else yield* splitRecords(source.stream, source.delimiter);
+/** Input items in arrays (one per chunk read), so the reader awaits once per chunk, not per record. */
+/** -p N on a topic without partition N: kafkajs would drop the records; say so before sending anything. */
+async function checkPartition(connection: ConnectionOptions, topic: string, partition: number): Promise<void> {
+  // A topic that does not exist yet is left to the producer, which may have the broker create it.
+  const count = (await topicOffsets(connection, topic).catch((e: KtoolError) => (e.code === 'UNKNOWN_TOPIC' ? [] : Promise.reject(e)))).length;
+  if (count > 0 && partition >= count) {
+    throw new KtoolError('UNKNOWN_PARTITION', `topic "${topic}" has no partition ${partition} (it has ${count}: 0-${count - 1})`, { exitCode: EXIT.failed, hint: 'pick a partition that exists; `ktopics describe` lists them' });
+  }
+}
+
+async function* items(source: Source): AsyncGenerator<Buffer[]> {
+  if (source.kind === 'args') yield source.values.map((v) => Buffer.from(v, 'utf8'));
+  else yield* splitRecordBatches(source.stream, source.delimiter);
 }
 
 /** One input item (an argument or a line) to a record, with the command's flags applied over what the input says. */
@@ -195,6 +218,7 @@ function toRecord(item: Buffer, n: number, o: ProduceOptions, extraHeaders: Arra
 }
 
 const size = (b: Buffer | string | null) => (b === null ? 0 : typeof b === 'string' ? Buffer.byteLength(b) : b.length);
+const recordBytes = (r: OutRecord) => size(r.key) + size(r.value);
 const rate = (n: number, ms: number) => (ms > 0 ? Math.round((n * 1000) / ms) : n);
 
 function keyText(r: OutRecord | undefined): string | null {

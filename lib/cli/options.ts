@@ -83,9 +83,40 @@ export function parsePattern(value: string): RegExp {
   }
 }
 
+/** name=value split at the first "=" (the value may contain "=" and may be empty); undefined without a name. */
+function splitNameValue(value: string): [string, string] | undefined {
+  const at = value.indexOf('=');
+  return at <= 0 ? undefined : [value.slice(0, at), value.slice(at + 1)];
+}
+
 /** -H name=value (the value may contain "="; it may be empty). */
 export function parseHeader(value: string): [string, string] {
-  const at = value.indexOf('=');
-  if (at <= 0) throw new InvalidArgumentError(`expected name=value, got "${value}".`);
-  return [value.slice(0, at), value.slice(at + 1)];
+  const entry = splitNameValue(value);
+  if (!entry) throw new InvalidArgumentError(`expected name=value, got "${value}".`);
+  return entry;
+}
+
+/** ktopics --config name=value: a config name (letters, digits, dots, dashes, underscores) and a non-empty value. */
+export function parseConfigEntry(value: string): [string, string] {
+  const entry = splitNameValue(value);
+  const name = entry?.[0].trim() ?? '';
+  if (!entry || !/^[A-Za-z0-9._-]+$/.test(name) || entry[1] === '') throw new InvalidArgumentError(`expected name=value, e.g. retention.ms=86400000, got "${value}".`);
+  return [name, entry[1]];
+}
+
+/** kgroups reset --to-offset N: an offset, 0 or more. */
+export function parseOffsetNumber(value: string): bigint {
+  if (!/^\d{1,19}$/.test(value.trim())) throw new InvalidArgumentError(`expected an offset (a whole number, 0 or more), got "${value}".`);
+  return BigInt(value.trim());
+}
+
+/** kgroups reset --shift-by N: a whole number; negative moves the group back, positive forward. */
+export function parseShift(value: string): bigint {
+  if (!/^[+-]?\d{1,19}$/.test(value.trim())) throw new InvalidArgumentError(`expected a whole number such as -10 or 5, got "${value}".`);
+  return BigInt(value.trim());
+}
+
+/** Kafka's rule for topic names (org.apache.kafka.common.internals.Topic): 1-249 of a-z A-Z 0-9 . _ - , not "." or "..". */
+export function isValidTopicName(name: string): boolean {
+  return /^[a-zA-Z0-9._-]{1,249}$/.test(name) && name !== '.' && name !== '..';
 }

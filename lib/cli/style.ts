@@ -1,6 +1,6 @@
 // Decoration for humans: colours and spinners only on a TTY, both written to stderr-side concerns.
 import { Chalk, type ChalkInstance } from 'chalk';
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import type { Io } from '../io.js';
 
 /** A chalk instance that colours only when the stream is a TTY and NO_COLOR is unset (FORCE_COLOR wins). */
@@ -27,11 +27,22 @@ export function progress(io: Io, text: string): Progress {
     // Not interactive: no animation, just the outcome as a plain line (failures are reported by the edge).
     return { update() {}, succeed: (t) => void io.stderr.write(`${t}\n`), fail() {}, stop() {} };
   }
-  const spinner: Ora = ora({ text, stream: io.stderr as NodeJS.WriteStream }).start();
+  // ora (and its dependencies) load only when a spinner is shown: a one-shot command on a terminal never waits for them.
+  let spinner: Ora | undefined;
+  let done = false;
+  let latest = text;
+  void import('ora').then(({ default: ora }) => {
+    if (!done) spinner = ora({ text: latest, stream: io.stderr as NodeJS.WriteStream }).start();
+  });
+  const end = (how: 'succeed' | 'fail' | 'stop', t?: string) => {
+    done = true;
+    if (spinner) spinner[how](t);
+    else if (how === 'succeed') io.stderr.write(`${t}\n`);
+  };
   return {
-    update: (t) => void (spinner.text = t),
-    succeed: (t) => void spinner.succeed(t),
-    fail: (t) => void spinner.fail(t),
-    stop: () => void spinner.stop(),
+    update: (t) => void (spinner ? (spinner.text = t) : (latest = t)),
+    succeed: (t) => end('succeed', t),
+    fail: (t) => end('fail', t),
+    stop: () => end('stop'),
   };
 }

@@ -1,9 +1,11 @@
 // The kafkajs client: factory with a stderr logger, deadlines, the admin wrapper, and the one map from kafkajs errors to ours.
 import './patches.js'; // first: replaces two kafkajs producer internals before kafkajs loads them
-import { Kafka, logLevel, type Admin, type KafkaConfig, type LogEntry, type logCreator } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type KafkaConfig, type LogEntry, type logCreator, type SASLOptions } from 'kafkajs';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { Writable } from 'node:stream';
 import { registerCodecs } from '../codecs.js';
 import { EXIT, KtoolError } from '../errors.js';
+import { redact, type Secret } from '../secret.js';
 
 export interface ConnectionOptions {
   brokers: string[];
@@ -13,14 +15,52 @@ export interface ConnectionOptions {
   /** kafkajs logs on stderr (never stdout) when set. */
   debug?: boolean;
   stderr?: Writable;
+  /** SASL authentication (PLAIN or SCRAM); the password stays a Secret until it is handed to kafkajs. */
+  sasl?: SaslSettings;
+  /** TLS: on when present. PEM contents, not paths (lib/config.ts reads the files). */
+  tls?: TlsSettings;
+}
+
+export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+export interface SaslSettings {
+  mechanism: SaslMechanism;
+  username: string;
+  password: Secret;
+}
+
+export interface TlsSettings {
+  /** Trusted CA certificates (PEM) instead of Node's bundled ones. */
+  ca?: Buffer;
+  /** Client certificate and its key (PEM), for brokers that require or request one (mTLS). */
+  cert?: Buffer;
+  key?: Buffer;
+  /** Accept any certificate and host name (`--insecure`): for a test broker only. */
+  insecure: boolean;
 }
 
 /** kafkajs's default logger writes to stdout; ours writes JSON-ish lines to stderr. */
-function stderrLogger(stream: Writable): logCreator {
+function stderrLogger(stream: Writable, secrets: readonly Secret[]): logCreator {
   const names: Record<number, string> = { [logLevel.ERROR]: 'ERROR', [logLevel.WARN]: 'WARN', [logLevel.INFO]: 'INFO', [logLevel.DEBUG]: 'DEBUG' };
   return () => (entry: LogEntry) => {
     const { message, ...rest } = entry.log;
-    stream.write(`[kafkajs ${names[entry.level]}] ${entry.namespace}: ${message} ${JSON.stringify(rest)}\n`);
+    // A broker or kafkajs may echo a credential back in a message: never let it reach the terminal.
+    stream.write(redact(`[kafkajs ${names[entry.level]}] ${entry.namespace}: ${message} ${JSON.stringify(rest)}`, secrets) + '\n');
+  };
+}
+
+/** kafkajs's sasl option; the only place a password is revealed. */
+function saslConfig(sasl: SaslSettings): SASLOptions {
+  return { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password.reveal() } as SASLOptions;
+}
+
+/** Node's TLS options: our CA replaces the bundled ones; --insecure skips certificate and host name checks. */
+function tlsConfig(tls: TlsSettings): TlsConnectionOptions {
+  return {
+    ...(tls.ca ? { ca: tls.ca } : {}),
+    ...(tls.cert ? { cert: tls.cert } : {}),
+    ...(tls.key ? { key: tls.key } : {}),
+    rejectUnauthorized: !tls.insecure,
   };
 }
 
@@ -34,7 +74,9 @@ export function createKafka(options: ConnectionOptions): Kafka {
     // Retries end well inside the timeout; withDeadline bounds the whole wait anyway.
     retry: { retries: 5, initialRetryTime: 100, maxRetryTime: Math.max(500, Math.floor(options.timeoutMs / 4)) },
     logLevel: options.debug ? logLevel.INFO : logLevel.NOTHING,
-    logCreator: stderrLogger(options.stderr ?? process.stderr),
+    logCreator: stderrLogger(options.stderr ?? process.stderr, options.sasl ? [options.sasl.password] : []),
+    ...(options.sasl ? { sasl: saslConfig(options.sasl) } : {}),
+    ...(options.tls ? { ssl: tlsConfig(options.tls) } : {}),
   };
   return new Kafka(config);
 }
@@ -99,13 +141,14 @@ export async function withAdmin<T>(options: ConnectionOptions, fn: (admin: Admin
 /** Maps kafkajs errors by class name and protocol error type (never by message text) to KtoolErrors. */
 export function mapKafkaError(error: unknown, options: ConnectionOptions, topic?: string): KtoolError {
   if (error instanceof KtoolError) return error;
-  type Link = { name?: string; type?: string; topic?: string; cause?: unknown; originalError?: unknown; message?: string };
+  type Link = { name?: string; type?: string; topic?: string; cause?: unknown; originalError?: unknown; errors?: unknown[]; message?: string };
   const e = error as Link;
   // kafkajs wraps the broker's error once per retry layer (KafkaJSNumberOfRetriesExceeded, possibly nested): walk down to it.
   const chain: Link[] = [];
   for (let x: unknown = error; x !== null && typeof x === 'object' && !chain.includes(x as Link) && chain.length < 10; ) {
     chain.push(x as Link);
-    x = (x as Link).cause ?? (x as Link).originalError;
+    // KafkaJSAggregateError (createTopics) carries the per-topic errors in `errors`.
+    x = (x as Link).cause ?? (x as Link).originalError ?? (x as Link).errors?.[0];
   }
   const type = chain.find((x) => typeof x.type === 'string')?.type;
   const notLoaded = chain.find((x) => x.name === 'KafkaJSTopicMetadataNotLoaded');
@@ -121,6 +164,8 @@ export function mapKafkaError(error: unknown, options: ConnectionOptions, topic?
       cause: error,
     });
   }
+  const admin = adminError(type, error, topic);
+  if (admin) return admin;
   if (type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE') {
     return new KtoolError('MESSAGE_TOO_LARGE', 'the broker refused a record as too large', {
       hint: 'raise the topic\'s max.message.bytes (and the broker\'s message.max.bytes), or send smaller records',
@@ -130,8 +175,107 @@ export function mapKafkaError(error: unknown, options: ConnectionOptions, topic?
   if (type?.endsWith('_AUTHORIZATION_FAILED')) {
     return new KtoolError('NOT_AUTHORIZED', `not authorized (${type})`, { hint: 'ask for the ACL this operation needs', cause: error });
   }
+  const security = securityError(chain, options, error);
+  if (security) return security;
   if (e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSNumberOfRetriesExceeded' || e.name === 'KafkaJSBrokerNotFound' || e.name === 'KafkaJSConnectionClosedError') {
     return unreachable(options.brokers, options.timeoutMs, error);
   }
   return new KtoolError('KAFKA_ERROR', `Kafka said: ${e.message ?? String(error)}`, { cause: error });
+}
+
+/**
+ * Refusals of admin requests (ktopics, kgroups), by Kafka's error type: exit 1, with what to do instead. The callers add
+ * what only they know; lib/groups.ts maps the per-group results of DeleteGroups with it too.
+ */
+export function adminError(type: string | undefined, cause: unknown, topic?: string): KtoolError | undefined {
+  const name = topic ? `"${topic}" ` : '';
+  const known: Record<string, [code: string, message: string, hint: string]> = {
+    TOPIC_ALREADY_EXISTS: ['TOPIC_EXISTS', `topic ${name}already exists`, 'pick another name, or pass --if-not-exists to accept the existing topic'],
+    INVALID_REPLICATION_FACTOR: ['INVALID_REPLICATION_FACTOR', 'the replication factor is larger than the number of brokers', 'each replica needs its own broker: lower -r/--replication-factor'],
+    INVALID_PARTITIONS: ['INVALID_PARTITIONS', 'invalid number of partitions', 'a topic has at least 1 partition, and its count can only grow'],
+    INVALID_CONFIG: ['INVALID_CONFIG', `the broker refused a config${topic ? ` of topic "${topic}"` : ''}`, 'check the names and values against https://kafka.apache.org/documentation/#topicconfigs'],
+    POLICY_VIOLATION: ['POLICY_VIOLATION', 'the cluster\'s policy refused the request', 'ask the cluster\'s operators which topic settings are allowed'],
+    GROUP_ID_NOT_FOUND: ['UNKNOWN_GROUP', 'the group does not exist', '`kgroups list` shows the groups there are'],
+    NON_EMPTY_GROUP: ['GROUP_ACTIVE', 'the group still has active members', 'stop its consumers first (`kgroups describe GROUP` lists them), then retry'],
+    TOPIC_DELETION_DISABLED: ['TOPIC_DELETION_DISABLED', 'the brokers do not allow deleting topics', 'set delete.topic.enable=true on the brokers'],
+  };
+  const hit = type === undefined ? undefined : known[type];
+  return hit ? new KtoolError(hit[0], hit[1], { exitCode: EXIT.failed, hint: hit[2], cause }) : undefined;
+}
+
+/** Node's codes for a certificate chain the client does not trust. */
+const UNTRUSTED_CERT_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+]);
+
+/**
+ * Authentication and TLS failures, by kafkajs class, protocol error type and Node's TLS error code (never message text).
+ * Wrong credentials are not retried by kafkajs (KafkaJSSASLAuthenticationError is non-retriable), so they fail at once;
+ * the messages name the user and mechanism, never the password.
+ */
+function securityError(chain: Array<{ name?: string; type?: string; code?: unknown }>, options: ConnectionOptions, cause: unknown): KtoolError | undefined {
+  const sasl = options.sasl;
+  const mech = sasl?.mechanism.toUpperCase();
+  if (chain.some((x) => x.name === 'KafkaJSSASLAuthenticationError' || x.type === 'SASL_AUTHENTICATION_FAILED')) {
+    return new KtoolError('AUTHENTICATION_FAILED', `authentication failed${sasl ? ` for user "${sasl.username}" (${mech})` : ''}`, {
+      exitCode: EXIT.auth,
+      hint: 'check the user name and password, and that the user exists for this mechanism (SCRAM users are created per mechanism, PLAIN users in the broker\'s JAAS config)',
+      cause,
+    });
+  }
+  if (chain.some((x) => x.type === 'UNSUPPORTED_SASL_MECHANISM')) {
+    return new KtoolError('AUTHENTICATION_FAILED', `authentication failed: the broker does not accept SASL ${mech ?? ''}`.trimEnd(), {
+      exitCode: EXIT.auth,
+      hint: 'use a mechanism in the listener\'s sasl.enabled.mechanisms (--sasl-mechanism PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)',
+      cause,
+    });
+  }
+  if (chain.some((x) => x.type === 'ILLEGAL_SASL_STATE')) {
+    return new KtoolError('AUTHENTICATION_FAILED', `authentication failed: ${options.brokers.join(',')} does not expect SASL on this listener`, {
+      exitCode: EXIT.auth,
+      hint: 'drop --sasl-mechanism for a PLAINTEXT or SSL listener, or point -b at the broker\'s SASL_PLAINTEXT / SASL_SSL port',
+      cause,
+    });
+  }
+  const code = chain.map((x) => x.code).find((c): c is string => typeof c === 'string');
+  if (code !== undefined && UNTRUSTED_CERT_CODES.has(code)) {
+    return new KtoolError('TLS_UNTRUSTED', `the broker's TLS certificate is not trusted (${code})`, {
+      exitCode: EXIT.auth,
+      hint: options.tls?.ca ? 'the CA given with --ca did not sign this broker\'s certificate: give the right one' : 'give the CA that signed it with --ca FILE (PEM); --insecure skips the check, for test brokers only',
+      cause,
+    });
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return new KtoolError('TLS_HOSTNAME_MISMATCH', `the broker's TLS certificate does not name the host it was reached at (${options.brokers.join(',')})`, {
+      exitCode: EXIT.auth,
+      hint: 'connect by a name or address in the certificate\'s subjectAltName; --insecure skips the check, for test brokers only',
+      cause,
+    });
+  }
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+    return new KtoolError('TLS_CERT_EXPIRED', `the broker's TLS certificate is not valid now (${code})`, { exitCode: EXIT.auth, hint: 'the broker needs a current certificate', cause });
+  }
+  // A protocol mismatch looks like a dead connection; say which mismatch is likely (still exit 3).
+  const closed = chain.some((x) => x.name === 'KafkaJSConnectionClosedError' || x.code === 'ECONNRESET' || x.code === 'EPIPE');
+  if (closed && options.tls) {
+    return new KtoolError('BROKER_UNREACHABLE', `could not reach Kafka at ${options.brokers.join(',')} within ${options.timeoutMs} ms: the connection was closed during the TLS handshake`, {
+      exitCode: EXIT.unreachable,
+      hint: 'is this a TLS (SSL or SASL_SSL) listener? a PLAINTEXT or SASL_PLAINTEXT port drops TLS connections: drop --tls/--ca/--insecure, or use the TLS port',
+      cause,
+    });
+  }
+  if (closed) {
+    return new KtoolError('BROKER_UNREACHABLE', `could not reach Kafka at ${options.brokers.join(',')} within ${options.timeoutMs} ms: the broker closed the connection`, {
+      exitCode: EXIT.unreachable,
+      hint: `is this a secured listener? a TLS port needs --tls (and --ca), a SASL port needs --sasl-mechanism and --username; or is the broker shutting down?`,
+      cause,
+    });
+  }
+  return undefined;
 }

@@ -22,11 +22,13 @@ export interface Seek {
 }
 
 export interface ConsumerHandlers {
+  /** Called for each record; returns false to stop (no further record is handed over, and this one's offset is committed). */
+  onRecord(record: InRecord): boolean;
   /**
-   * Called for each record; returns false to stop (no further record is handed over, and this one's offset is
-   * committed). May return a promise (e.g. waiting for stdout to drain): fetching pauses until it settles.
+   * Called after each fetched batch's records, before their offsets are committed (e.g. to flush output). May return
+   * a promise (e.g. waiting for stdout to drain): fetching pauses until it settles.
    */
-  onRecord(record: InRecord): boolean | Promise<boolean>;
+  onBatchEnd?(): void | Promise<void>;
   /** The partitions this member owns after each (re)balance; returns the seeks to make before fetching. */
   onAssigned(assignment: Record<string, number[]>): Seek[] | void;
   /** The consumer died and kafkajs will not restart it. */
@@ -70,6 +72,19 @@ function chosenPartitions(wanted: number[]): PartitionAssigner {
   });
 }
 
+const NO_HEADERS: Array<[string, Buffer | null]> = [];
+
+/** kafkajs's header object (a repeated name holds an array) as an ordered list. */
+function headerList(h: Record<string, Buffer | string | Array<Buffer | string> | undefined> | undefined): Array<[string, Buffer | null]> {
+  let list: Array<[string, Buffer | null]> | undefined;
+  for (const k in h) {
+    const v = h[k];
+    list ??= [];
+    for (const one of Array.isArray(v) ? v : [v]) list.push([k, one === undefined ? null : Buffer.isBuffer(one) ? one : Buffer.from(one)]);
+  }
+  return list ?? NO_HEADERS;
+}
+
 export async function openConsumer(options: ConsumerOptions, handlers: ConsumerHandlers): Promise<RecordConsumer> {
   const consumer = createKafka(options).consumer({
     groupId: options.groupId,
@@ -97,15 +112,29 @@ export async function openConsumer(options: ConsumerOptions, handlers: ConsumerH
     throw mapKafkaError(e, options, options.topics.join(','));
   }
   await consumer.run({
-    eachMessage: async ({ topic, partition, message }) => {
-      const headers: Array<[string, Buffer | null]> = [];
-      for (const [k, v] of Object.entries(message.headers ?? {})) {
-        for (const one of Array.isArray(v) ? v : [v]) headers.push([k, one === undefined ? null : Buffer.isBuffer(one) ? one : Buffer.from(one)]);
+    // eachBatch, not eachMessage: kafkajs's per-message path resolves, heartbeats and checks commits for every record.
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      const { topic, partition } = batch;
+      let last: string | undefined;
+      const messages = batch.messages;
+      for (let i = 0; i < messages.length; i++) {
+        const message = messages[i]!;
+        // Stopped, or a seek for this partition is pending (the rest of this batch is from the old position).
+        // isStale() costs a string key per call, so it is asked every 256 records (seeks come with rebalances, between batches).
+        if (!isRunning() || ((i & 255) === 0 && isStale())) break;
+        const more = handlers.onRecord({ topic, partition, offset: message.offset, timestamp: message.timestamp, key: message.key, value: message.value, headers: headerList(message.headers) });
+        last = message.offset;
+        if (!more) {
+          // Called before returning so kafkajs's loop sees it before the next batch; not awaited (it waits for this batch).
+          void consumer.stop();
+          break;
+        }
       }
-      const result = handlers.onRecord({ topic, partition, offset: message.offset, timestamp: message.timestamp, key: message.key, value: message.value, headers });
-      const more = typeof result === 'boolean' ? result : await result;
-      // Called before returning so kafkajs's loop sees it before the next record; not awaited (it waits for this batch).
-      if (!more) void consumer.stop();
+      await handlers.onBatchEnd?.();
+      // kafkajs commits the resolved offset when this returns: only records handed over (and flushed) count.
+      if (last !== undefined) resolveOffset(last);
+      await heartbeat();
     },
   });
   return { stop: () => consumer.stop(), close: () => consumer.disconnect() };

@@ -1,27 +1,22 @@
-// Two hot spots of kafkajs 2.2.4's producer, replaced through Node's module cache before kafkajs loads them:
-// - producer/groupMessagesPerPartition.js copies the partition's array for every message (quadratic in batch size);
-// - protocol/requests/produce/v3/request.js (used by v3-v7) costs ~10 µs a record (see produce-request.ts).
-// kafkajs is pinned and unmaintained (tulios/kafkajs#1603); test/unit/kafka/patches.test.ts checks both
-// replacements against the originals byte for byte, and that they are the ones kafkajs uses.
+// kafkajs 2.2.4 modules replaced through Node's module cache before kafkajs loads them:
+// - producer/sendMessages.js lost or duplicated acknowledged records when a leader failed, and its grouping of
+//   messages by partition was quadratic in batch size (see send-messages.ts, group-messages.ts);
+// - protocol/requests/produce/v3/request.js (used by v3-v7) costs ~10 µs a record (see produce-request.ts);
+// - protocol/recordBatch/record/v0/decoder.js does 64-bit Long arithmetic per record (see record-decoder.ts).
+// kafkajs is pinned and unmaintained (tulios/kafkajs#1603); test/unit/kafka/patches.test.ts checks the encoders and
+// decoder against the originals and that kafkajs loads ours; test/failure/produce-leader-kill.test.ts checks the retry.
 import { createRequire, Module } from 'node:module';
 import { encodeProduceRequest, type ProduceRequestData } from './produce-request.js';
+import { decodeRecord } from './record-decoder.js';
+import { sendMessages } from './send-messages.js';
 
 const require = createRequire(import.meta.url);
 
 export const PATCHED = {
-  group: 'kafkajs/src/producer/groupMessagesPerPartition.js',
+  sendMessages: 'kafkajs/src/producer/sendMessages.js',
   produceRequest: 'kafkajs/src/protocol/requests/produce/v3/request.js',
+  recordDecoder: 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js',
 } as const;
-
-type Partitioner = (args: { topic: string; partitionMetadata: unknown[]; message: unknown }) => number;
-
-/** Messages by partition, in input order: what kafkajs's version returns, in linear time. */
-export function groupMessagesPerPartition({ topic, partitionMetadata, messages, partitioner }: { topic: string; partitionMetadata: unknown[]; messages: unknown[]; partitioner: Partitioner }): Record<number, unknown[]> {
-  if (partitionMetadata.length === 0) return {};
-  const result: Record<number, unknown[]> = {};
-  for (const message of messages) (result[partitioner({ topic, partitionMetadata, message })] ??= []).push(message);
-  return result;
-}
 
 /** kafkajs's request object for Produce v3 (v4-v7 copy it and change apiVersion), with our encoder. */
 export function produceRequest(data: ProduceRequestData): { apiKey: number; apiVersion: number; apiName: string; expectResponse: () => boolean; encode: () => Promise<unknown> } {
@@ -55,9 +50,11 @@ function preload(id: string, exports: unknown): void {
 }
 
 /**
- * kafkajs captures the grouping when it loads sendMessages.js, so it applies only if this module ran first; every
- * lib/ file that imports kafkajs imports this before it. (A test that imports kafkajs first gets the slow original.)
+ * kafkajs captures sendMessages, the grouping and the record decoder when it loads the modules that require them, so
+ * they apply only if this module ran first; every lib/ file that imports kafkajs imports this before it. (A test that
+ * imports kafkajs first gets the originals.)
  */
-export const groupingPatched = !require.cache[require.resolve('kafkajs/src/producer/sendMessages.js')];
-preload(PATCHED.group, groupMessagesPerPartition);
+export const patchedInTime = ['kafkajs/src/producer/messageProducer.js', 'kafkajs/src/producer/sendMessages.js', 'kafkajs/src/protocol/recordBatch/v0/decoder.js'].every((id) => !require.cache[require.resolve(id)]);
+preload(PATCHED.sendMessages, sendMessages);
 preload(PATCHED.produceRequest, produceRequest);
+preload(PATCHED.recordDecoder, decodeRecord);

@@ -1,12 +1,12 @@
 // Producing: a kafkajs producer that reports each record's partition and offset after the ack.
 import './patches.js'; // first: replaces two kafkajs producer internals before kafkajs loads them
 import { CompressionTypes, Partitioners, type IHeaders, type Message } from 'kafkajs';
+import type { Compression } from './compressions.js';
 import { createKafka, unreachable, withDeadline, type ConnectionOptions } from './client.js';
 
 export type Acks = -1 | 0 | 1;
 
-export const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
-export type Compression = (typeof COMPRESSIONS)[number];
+export { COMPRESSIONS, type Compression } from './compressions.js';
 const COMPRESSION_TYPE: Record<Compression, CompressionTypes> = {
   none: CompressionTypes.None,
   gzip: CompressionTypes.GZIP,
@@ -33,7 +33,10 @@ export interface Delivery {
 }
 
 export interface RecordProducer {
-  /** Sends records to one topic and resolves with one Delivery per record, in input order, after the acks. */
+  /**
+   * Sends records to one topic and resolves after the acks: with one Delivery per record, in input order, if the
+   * producer was opened with `deliveries: true`; with an empty list otherwise (nothing is tracked per record).
+   */
   send(topic: string, records: OutRecord[]): Promise<Delivery[]>;
   close(): Promise<void>;
 }
@@ -46,17 +49,33 @@ function headerObject(list: Array<[string, Buffer | null]>): IHeaders {
   return Object.fromEntries(Object.entries(h).map(([k, vs]) => [k, vs.length === 1 ? vs[0] : vs])) as IHeaders;
 }
 
-/** A producer that knows each record's partition (our partitioner wrapper records kafkajs's choice). */
-export async function openProducer(options: ConnectionOptions & { acks: Acks; compression?: Compression }): Promise<RecordProducer> {
+/** The kafkajs message for a record; one without headers already has kafkajs's shape and is passed as it is. */
+const toMessage = (r: OutRecord): Message => (r.headers ? { ...r, headers: headerObject(r.headers) } : (r as Message));
+
+export interface ProducerOptions extends ConnectionOptions {
+  acks: Acks;
+  compression?: Compression;
+  /** Track each record's partition and offset (for per-record reports); costs a little per record. */
+  deliveries?: boolean;
+  /** The retry budget of one send: retries continue (backing off up to a quarter of it) until it is spent. */
+  deliveryTimeoutMs?: number;
+}
+
+/** A producer that can tell each record's partition (our partitioner wrapper records kafkajs's choice). */
+export async function openProducer(options: ProducerOptions): Promise<RecordProducer> {
   const chosen = new WeakMap<object, number>();
+  const track = options.deliveries ?? true;
   const idempotent = options.acks === -1;
   const producer = createKafka(options).producer({
     idempotent,
+    // Enough retries to outlast a leader failover (fencing takes ~9 s); the caller's deadline bounds the whole send.
+    ...(options.deliveryTimeoutMs ? { retry: { retries: 10, initialRetryTime: 100, maxRetryTime: Math.max(1_000, Math.floor(options.deliveryTimeoutMs / 4)) } } : {}),
     // kafkajs keeps ordering under retries only with one request in flight when idempotent.
     ...(idempotent ? { maxInFlightRequests: 1 } : {}),
     createPartitioner: () => {
       // The Java client's murmur2 partitioner: same key, same partition as Kafka's own tools.
       const inner = Partitioners.DefaultPartitioner();
+      if (!track) return inner;
       return (args) => {
         const p = inner(args);
         chosen.set(args.message, p);
@@ -65,16 +84,12 @@ export async function openProducer(options: ConnectionOptions & { acks: Acks; co
     },
   });
   await withDeadline(producer.connect(), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
+  const compression = COMPRESSION_TYPE[options.compression ?? 'none'];
   return {
     async send(topic, records) {
-      const messages: Message[] = records.map((r) => ({
-        key: r.key,
-        value: r.value,
-        ...(r.partition === undefined ? {} : { partition: r.partition }),
-        ...(r.headers ? { headers: headerObject(r.headers) } : {}),
-        ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }),
-      }));
-      const meta = await producer.send({ topic, messages, acks: options.acks, compression: COMPRESSION_TYPE[options.compression ?? 'none'] });
+      const messages = records.map(toMessage);
+      const meta = await producer.send({ topic, messages, acks: options.acks, compression });
+      if (!track) return [];
       const next = new Map<number, bigint>();
       for (const m of meta) {
         const base = m.baseOffset ?? m.offset;

@@ -60,3 +60,14 @@ describe('progress when not interactive', () => {
     expect(io.stderrText()).toBe('started\n');
   });
 });
+
+describe('progress on a terminal', () => {
+  it('prints the success line even if it comes before ora has loaded, and no spinner afterwards', async () => {
+    const io = fakeIo({ stderr: true });
+    const p = progress(io, 'starting');
+    p.succeed('started at once');
+    await import('ora');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(io.stderrText()).toBe('started at once\n');
+  });
+});

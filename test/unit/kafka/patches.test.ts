@@ -2,7 +2,10 @@
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { groupMessagesPerPartition, groupingPatched, PATCHED, produceRequest } from '../../../lib/kafka/patches.js';
+import { patchedInTime, PATCHED, produceRequest } from '../../../lib/kafka/patches.js';
+import { groupMessagesPerPartition } from '../../../lib/kafka/group-messages.js';
+import { sendMessages } from '../../../lib/kafka/send-messages.js';
+import { decodeRecord, type BatchContext } from '../../../lib/kafka/record-decoder.js';
 import { crc32c } from '../../../lib/kafka/crc32c.js';
 import { encodeProduceRequest, type ProduceRequestData } from '../../../lib/kafka/produce-request.js';
 import '../../../lib/kafka.js';
@@ -95,14 +98,15 @@ describe('encodeProduceRequest', () => {
 });
 
 describe('the patches kafkajs loads', () => {
-  it('kafkajs resolves both modules to ours, and the grouping was in place before its producer loaded', () => {
+  it('kafkajs resolves the patched modules to ours, and they were in place before the modules that capture them loaded', () => {
     expect(require(PATCHED.produceRequest)).toBe(produceRequest);
-    expect(require(PATCHED.group)).toBe(groupMessagesPerPartition);
-    expect(groupingPatched).toBe(true);
+    expect(require(PATCHED.sendMessages)).toBe(sendMessages);
+    expect(require(PATCHED.recordDecoder)).toBe(decodeRecord);
+    expect(patchedInTime).toBe(true);
   });
 
   it('groups messages by partition in input order, as kafkajs does', () => {
-    const theirs = original<typeof groupMessagesPerPartition>(PATCHED.group);
+    const theirs = require('kafkajs/src/producer/groupMessagesPerPartition.js') as typeof groupMessagesPerPartition;
     const messages = msgs(1_000, (i) => ({ key: `k${i % 13}`, n: i }));
     const partitioner = ({ message }: { message: unknown }) => Number((message as { key: string }).key.slice(1)) % 5;
     const args = { topic: 't', partitionMetadata: [{}, {}, {}, {}, {}], messages, partitioner };
@@ -120,5 +124,45 @@ describe('crc32c', () => {
   it('checks a range of a buffer, and the standard check value', () => {
     const b = Buffer.from('xx123456789yy');
     expect(crc32c(b, 2, 11)).toBe(0xe3069283);
+  });
+});
+
+describe('decodeRecord', () => {
+  const Decoder = require('kafkajs/src/protocol/decoder.js');
+  const RecordEncoder = require('kafkajs/src/protocol/recordBatch/record/v0/index.js');
+  const theirs = original<(d: unknown, ctx: BatchContext) => Record<string, unknown>>(PATCHED.recordDecoder);
+  /** One record's bytes as a RecordBatch holds them, without the length prefix (what kafkajs hands the decoder). */
+  const encoded = (r: object): Buffer => {
+    const withLength = RecordEncoder(r).buffer as Buffer;
+    const d = new Decoder(withLength);
+    return d.readVarIntBytes() as Buffer;
+  };
+  const ctx: BatchContext = { firstOffset: '1000', firstTimestamp: String(NOW), maxTimestamp: String(NOW + 50), magicByte: 2, timestampType: 0, isControlBatch: false };
+  const records = [
+    { what: 'key, value, no headers', record: { key: Buffer.from('k'), value: Buffer.from('v'), offsetDelta: 3, timestampDelta: 12 } },
+    { what: 'null key and value', record: { key: null, value: null, offsetDelta: 0, timestampDelta: 0 } },
+    { what: 'empty key and value', record: { key: Buffer.alloc(0), value: Buffer.alloc(0), offsetDelta: 1, timestampDelta: -5 } },
+    { what: 'headers, one repeated three times', record: { value: Buffer.from('x'), headers: { a: Buffer.from('1'), dup: [Buffer.from('2'), Buffer.from('3'), Buffer.from('4')], 'ü': Buffer.alloc(0) }, offsetDelta: 70_000, timestampDelta: 86_400_000 } },
+    { what: 'a 300 KB value', record: { value: randomBytes(300_000), offsetDelta: 9, timestampDelta: 1 } },
+  ];
+  const contexts: Array<{ what: string; ctx: BatchContext }> = [
+    { what: 'CreateTime', ctx },
+    { what: 'LogAppendTime', ctx: { ...ctx, timestampType: 1 } },
+    { what: 'offsets and times beyond 2^53', ctx: { ...ctx, firstOffset: '9007199254740990', firstTimestamp: '9007199254740991' } },
+    { what: 'a control batch', ctx: { ...ctx, isControlBatch: true } },
+  ];
+  for (const c of contexts) {
+    it.each(records)(`decodes like kafkajs (${c.what}): $what`, ({ record }) => {
+      const bytes = encoded(record);
+      expect(decodeRecord(new Decoder(bytes), c.ctx)).toEqual(theirs(new Decoder(bytes), c.ctx));
+    });
+  }
+
+  it('keeps header names such as "constructor" and "__proto__" as plain entries (kafkajs mixes in Object.prototype)', () => {
+    const bytes = encoded({ value: Buffer.from('x'), headers: { constructor: Buffer.from('c'), ['__proto__']: Buffer.from('p') }, offsetDelta: 0, timestampDelta: 0 });
+    const headers = decodeRecord(new Decoder(bytes), ctx).headers as Record<string, Buffer>;
+    expect(Object.keys(headers)).toEqual(['constructor', '__proto__']);
+    expect(headers.constructor).toEqual(Buffer.from('c'));
+    expect(Object.getOwnPropertyDescriptor(headers, '__proto__')?.value).toEqual(Buffer.from('p'));
   });
 });

@@ -1,0 +1,143 @@
+// kafkajs 2.2.4's producer/sendMessages.js with two data-losing retry bugs fixed (issue 7's leader-kill test found them).
+// kafkajs tracked answers per broker and retried on the first failed request: a request to a live broker still in
+// flight was sent again under new sequence numbers (stored twice, idempotence notwithstanding), and a partition whose
+// new leader had already answered for other partitions was never re-sent (resolved without an offset: lost). This
+// version tracks answers per topic-partition and retries only after every request of an attempt has settled, so a
+// retry re-sends exactly the unanswered partitions with their original sequence numbers. Installed by patches.ts.
+import { createRequire } from 'node:module';
+import { groupMessagesPerPartition } from './group-messages.js';
+
+const require = createRequire(import.meta.url);
+const { KafkaJSMetadataNotLoaded, KafkaJSError } = require('kafkajs/src/errors.js');
+const { staleMetadata } = require('kafkajs/src/protocol/error.js');
+const createTopicData = require('kafkajs/src/producer/createTopicData.js');
+const responseSerializer = require('kafkajs/src/producer/responseSerializer.js');
+
+const { keys } = Object;
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- a port of untyped kafkajs internals, kept close to the original for review */
+export function sendMessages({ logger, cluster, partitioner, eosManager, retrier }: any): (args: any) => Promise<any[]> {
+  return async ({ acks, timeout, compression, topicMessages }: any) => {
+    /** topic -> partition -> the broker's answer for that partition (responseSerializer shape) */
+    const done = new Map<string, Map<number, any>>()
+    const answered = (topic: string, partition: string | number): boolean => done.has(topic) && done.get(topic)!.has(Number(partition))
+
+    /** The partitions the current attempt sends to: each must be answered before the send resolves. */
+    let expected: Array<[string, string]> = []
+
+    const createProducerRequests = async () => {
+      expected = []
+      await cluster.refreshMetadataIfNecessary()
+      /** nodeId -> [{ topic, partitions, messagesPerPartition }] */
+      const perLeader = new Map<string, any[]>()
+
+      for (const { topic, messages } of topicMessages) {
+        const partitionMetadata = cluster.findTopicPartitionMetadata(topic)
+        if (partitionMetadata.length === 0) {
+          logger.debug('Producing to topic without metadata', { topic, targetTopics: Array.from(cluster.targetTopics) })
+          throw new KafkaJSMetadataNotLoaded('Producing to topic without metadata')
+        }
+        const messagesPerPartition = groupMessagesPerPartition({ topic, partitionMetadata, messages, partitioner })
+        const pending = keys(messagesPerPartition).filter((p) => !answered(topic, p))
+        const known = new Set(partitionMetadata.map((m: any) => String(m.partitionId)))
+        const unknown = pending.find((p) => !known.has(String(p)))
+        if (unknown !== undefined) {
+          // kafkajs dropped such records silently and resolved; they were never sent.
+          throw new KafkaJSError(`topic ${topic} has no partition ${unknown}`, { retriable: false })
+        }
+        for (const p of pending) expected.push([topic, p])
+        const partitionsPerLeader = cluster.findLeaderForPartitions(topic, pending)
+        for (const nodeId of keys(partitionsPerLeader)) {
+          if (!perLeader.has(nodeId)) perLeader.set(nodeId, [])
+          perLeader.get(nodeId)!.push({ topic, partitions: partitionsPerLeader[nodeId], messagesPerPartition })
+        }
+      }
+
+      return Array.from(perLeader.entries()).map(async ([nodeId, topicDataForBroker]) => {
+        const broker = await cluster.findBroker({ nodeId })
+        const topicData = createTopicData(topicDataForBroker)
+        await eosManager.acquireBrokerLock(broker)
+        try {
+          if (eosManager.isTransactional()) {
+            await eosManager.addPartitionsToTransaction(topicData)
+          }
+          topicData.forEach(({ topic, partitions }: any) => {
+            partitions.forEach((entry: any) => {
+              entry['firstSequence'] = eosManager.getSequence(topic, entry.partition)
+              eosManager.updateSequence(topic, entry.partition, entry.messages.length)
+            })
+          })
+          let response
+          try {
+            response = await broker.produce({
+              transactionalId: eosManager.isTransactional() ? eosManager.getTransactionalId() : undefined,
+              producerId: eosManager.getProducerId(),
+              producerEpoch: eosManager.getProducerEpoch(),
+              acks,
+              timeout,
+              compression,
+              topicData,
+            })
+          } catch (e) {
+            topicData.forEach(({ topic, partitions }: any) => {
+              partitions.forEach((entry: any) => {
+                eosManager.updateSequence(topic, entry.partition, -entry.messages.length)
+              })
+            })
+            throw e
+          }
+          const formatted = acks !== 0 ? responseSerializer(response) : topicData.flatMap(({ topic, partitions }: any) => partitions.map((p: any) => ({ topicName: topic, partition: p.partition })))
+          for (const r of formatted) {
+            if (!done.has(r.topicName)) done.set(r.topicName, new Map())
+            done.get(r.topicName)!.set(Number(r.partition), r)
+          }
+        } finally {
+          await eosManager.releaseBrokerLock(broker)
+        }
+      })
+    }
+
+    return retrier(async (bail: (e: Error) => void, retryCount: number, retryTime: number) => {
+      const topics = topicMessages.map(({ topic }: any) => topic)
+      await cluster.addMultipleTargetTopics(topics)
+
+      try {
+        const requests = await createProducerRequests()
+        // Wait for every request, not the first failure: one still in flight must not be sent again.
+        const failure = (await Promise.allSettled(requests)).find((r): r is PromiseRejectedResult => r.status === 'rejected')
+        if (failure) throw failure.reason
+        // Never resolve without an answer for a partition that had records: retry it (it was not sent), never report it sent.
+        const missing = acks !== 0 ? expected.find(([t, p]) => !answered(t, p)) : undefined
+        if (missing) throw new KafkaJSError(`no answer for ${missing[0]} partition ${missing[1]}`, { retriable: true })
+        return acks !== 0 ? Array.from(done.values()).flatMap((m) => Array.from(m.values())) : []
+      } catch (e: any) {
+        if (e.name === 'KafkaJSConnectionClosedError') {
+          cluster.removeBroker({ host: e.host, port: e.port })
+        }
+
+        if (!cluster.isConnected()) {
+          logger.debug(`Cluster has disconnected, reconnecting: ${e.message}`, { retryCount, retryTime })
+          await cluster.connect()
+          await cluster.refreshMetadata()
+          throw e
+        }
+
+        if (
+          staleMetadata(e) ||
+          e.name === 'KafkaJSMetadataNotLoaded' ||
+          e.name === 'KafkaJSConnectionError' ||
+          e.name === 'KafkaJSConnectionClosedError' ||
+          (e.name === 'KafkaJSProtocolError' && e.retriable)
+        ) {
+          logger.error(`Failed to send messages: ${e.message}`, { retryCount, retryTime })
+          await cluster.refreshMetadata()
+          throw e
+        }
+
+        logger.error(`${e.message}`, { retryCount, retryTime })
+        if (e.retriable) throw e
+        bail(e)
+      }
+    })
+  }
+}
