@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, KtoolError, toKtoolError } from '../errors.js';
 import { err, processIo, type Io } from '../io.js';
+import { interruptedExitCode } from './signals.js';
 import { paint } from './style.js';
 
 /** Prints a KtoolError as `error: message` and `hint: ...` on stderr; the stack only with --debug. */
@@ -23,18 +24,32 @@ export function reportError(io: Io, error: unknown, debug: boolean): number {
  * Parses argv with the given program and exits with the action's code.
  * Commander's own usage errors exit 2, like ours.
  */
-export async function main(program: Command, argv: string[] = process.argv): Promise<never> {
+export interface MainOptions {
+  /**
+   * What a closed stdout (`| head -1`) means. `exit` (kconsume): stop quietly with 0; what was not committed is delivered
+   * again. `ignore` (kproduce): the reports have no reader, but the input still has to be sent; carry on without them, so
+   * that exit 0 still means every message was acknowledged.
+   */
+  closedStdout?: 'exit' | 'ignore';
+}
+
+export async function main(program: Command, argv: string[] = process.argv, options: MainOptions = {}): Promise<never> {
   const io = processIo();
   // Commander copies these settings to subcommands only when they are created, so apply them to the whole tree.
   const configure = (cmd: Command): void => {
     cmd.exitOverride();
+    // Commander's usage errors are one `error:` line; the second line says where the flags are, as our own errors' hints do.
+    cmd.showHelpAfterError(`hint: \`${commandPath(cmd)} --help\` lists the flags, with examples`);
     cmd.configureOutput({ writeErr: (s) => io.stderr.write(s), writeOut: (s) => io.stdout.write(s) });
     cmd.commands.forEach(configure);
   };
   configure(program);
   // `kconsume | head -1`: once the reader has gone, stop quietly; what was not committed is re-delivered later.
+  let stdoutClosed = false;
   io.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    process.exit(e.code === 'EPIPE' ? EXIT.ok : reportError(io, e, argv.includes('--debug')));
+    const closed = e.code === 'EPIPE' || (stdoutClosed && e.code === 'ERR_STREAM_DESTROYED');
+    if (closed && options.closedStdout === 'ignore') return void (stdoutClosed = true);
+    process.exit(closed ? EXIT.ok : reportError(io, e, argv.includes('--debug')));
   });
   let code: number = EXIT.ok;
   try {
@@ -49,7 +64,13 @@ export async function main(program: Command, argv: string[] = process.argv): Pro
   }
   // Let pending writes to a pipe drain before exiting.
   await new Promise<void>((resolve) => io.stdout.write('', () => resolve()));
-  process.exit(code);
+  // An interrupted run exits 130 after SIGINT, 143 after SIGTERM (lib/cli/signals.ts).
+  process.exit(code === EXIT.interrupted ? interruptedExitCode() : code);
+}
+
+/** `kstack up` for the subcommand up of kstack. */
+function commandPath(cmd: Command): string {
+  return cmd.parent ? `${commandPath(cmd.parent)} ${cmd.name()}` : cmd.name();
 }
 
 /** Throws a KtoolError for an interrupted run; the edge turns it into exit 130. */

@@ -1,14 +1,12 @@
-// The built bins' input and output modes, checked against kcat, plus Ctrl-C on real processes.
+// The built bins' input and output modes, checked against kcat.
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { bin, run, start } from '../support/bins.js';
+import { bin, run } from '../support/bins.js';
 import { kcat } from '../support/kcat.js';
-import { eventually, freshTopic, uniqueName } from '../support/kafka.js';
-import { topicOffsets } from '../../lib/kafka.js';
-import { connection } from '../support/kafka.js';
+import { freshTopic } from '../support/kafka.js';
 
 const lines = (s: string) => s.split('\n').filter(Boolean);
 
@@ -82,41 +80,4 @@ describe('kconsume output modes', () => {
   });
 });
 
-describe('Ctrl-C on the real processes', () => {
-  it('kproduce: SIGINT stops reading stdin, waits for the acks, reports, exits 130; every acknowledged line is stored once', async () => {
-    const topic = await freshTopic('sigint-produce', 3);
-    const p = start('kproduce', [topic]);
-    let n = 0;
-    const feed = setInterval(() => {
-      if (p.child.stdin.writable) p.child.stdin.write(Array.from({ length: 100 }, () => `line-${(n += 1)}`).join('\n') + '\n');
-    }, 5);
-    p.child.stdin.on('error', () => {});
-    await eventually(async () => ((await topicOffsets(connection(), topic)).reduce((s, x) => s + Number(x.high), 0) >= 2_000 ? true : undefined), 30_000, '2000 records');
-    p.child.kill('SIGINT');
-    const r = await p.done;
-    clearInterval(feed);
-    expect(r.code).toBe(130);
-    const acked = Number(/kproduce: (\d+) messages .* interrupted/.exec(r.stderr)?.[1]);
-    expect(r.stderr).toMatch(/kproduce: interrupted/);
-    const stored = lines(kcat(['-C', '-t', topic, '-e', '-q', '-f', '%s\\n']).stdout);
-    expect(stored).toHaveLength(acked);
-    expect(new Set(stored).size).toBe(stored.length);
-  });
-
-  it('kconsume: SIGINT commits what was printed; the group resumes after it with nothing twice', async () => {
-    const topic = await freshTopic('sigint-consume', 3);
-    const all = Array.from({ length: 5_000 }, (_, i) => `r${i}`);
-    expect((await run('kproduce', [topic], { input: all.join('\n') })).code).toBe(0);
-    const group = uniqueName('g');
-    const c = start('kconsume', [topic, '-g', group, '--from-beginning', '--raw']);
-    await eventually(() => (lines(c.stdout()).length >= 200 ? true : undefined), 30_000, 'some records');
-    c.child.kill('SIGINT');
-    const first = await c.done;
-    expect(first.code).toBe(130);
-    expect(first.stderr).toMatch(/kconsume: interrupted/);
-    // --from-beginning for partitions the first run never reached (no committed offset there).
-    const rest = await run('kconsume', [topic, '-g', group, '--from-beginning', '-e', '--raw']);
-    expect(rest.code).toBe(0);
-    expect([...lines(first.stdout), ...lines(rest.stdout)].sort()).toEqual([...all].sort());
-  });
-});
+// Ctrl-C and SIGTERM on the real processes: test/failure/signals.test.ts.
