@@ -1,0 +1,79 @@
+// The tools the benchmark compares, each as the command lines a user would run (defaults, no tuning) for one workload.
+import { join } from 'node:path';
+
+export interface Setup {
+  brokers: string;
+  /** The package root: dist/ and node_modules/ are under it. */
+  root: string;
+  /** Java classpath with the broker's and kafka-tools' jars; null when Java tools are left out. */
+  classpath: string | null;
+}
+
+export interface Command {
+  argv: string[];
+  /** The workload's data file goes to stdin (produce), or nothing does. */
+  stdin: boolean;
+}
+
+export interface Tool {
+  id: string;
+  label: string;
+  /** What the tool sends with, said in the README table. */
+  settings: string;
+  produce?(s: Setup, topic: string, records: number, size: number): Command;
+  consume?(s: Setup, topic: string, records: number): Command;
+  oneShot?(s: Setup, topic: string): Command;
+}
+
+const node = process.execPath;
+const bin = (s: Setup, name: string) => join(s.root, 'dist', name);
+const java = (s: Setup, main: string, args: string[]) => ['java', '-Xmx512m', '-cp', s.classpath!, main, ...args];
+
+export const TOOLS: Tool[] = [
+  {
+    id: 'ours',
+    label: 'kproduce / kconsume',
+    settings: 'acks=all, idempotent, batches of up to 10,000 records / 1 MiB, linger 5 ms',
+    produce: (s, topic) => ({ argv: [node, bin(s, 'cmd/kproduce.js'), '-b', s.brokers, topic], stdin: true }),
+    consume: (s, topic) => ({ argv: [node, bin(s, 'cmd/kconsume.js'), '-b', s.brokers, topic, '-e', '--from-beginning', '--raw'], stdin: false }),
+    oneShot: (s, topic) => ({ argv: [node, bin(s, 'cmd/kproduce.js'), '-b', s.brokers, topic, 'hello'], stdin: false }),
+  },
+  {
+    id: 'kcat',
+    label: 'kcat',
+    settings: 'librdkafka defaults: acks=all, not idempotent, up to 10,000 records / 1 MB a batch, linger 5 ms',
+    produce: (s, topic) => ({ argv: ['kcat', '-P', '-b', s.brokers, '-t', topic], stdin: true }),
+    consume: (s, topic) => ({ argv: ['kcat', '-C', '-b', s.brokers, '-t', topic, '-o', 'beginning', '-e', '-q'], stdin: false }),
+    oneShot: (s, topic) => ({ argv: ['kcat', '-P', '-b', s.brokers, '-t', topic], stdin: true }),
+  },
+  {
+    id: 'console',
+    label: 'Kafka console tools (JVM)',
+    settings: 'kafka.tools.ConsoleProducer / o.a.k.tools.consumer.ConsoleConsumer 3.9.1, their defaults (acks=all, linger 1 s)',
+    produce: (s, topic) => ({ argv: java(s, 'kafka.tools.ConsoleProducer', ['--bootstrap-server', s.brokers, '--topic', topic]), stdin: true }),
+    consume: (s, topic, records) => ({
+      argv: java(s, 'org.apache.kafka.tools.consumer.ConsoleConsumer', ['--bootstrap-server', s.brokers, '--topic', topic, '--from-beginning', '--max-messages', String(records), '--timeout-ms', '60000']),
+      stdin: false,
+    }),
+    oneShot: (s, topic) => ({ argv: java(s, 'kafka.tools.ConsoleProducer', ['--bootstrap-server', s.brokers, '--topic', topic]), stdin: true }),
+  },
+  {
+    id: 'kafkajs',
+    label: 'plain kafkajs 2.2.4',
+    settings: 'stock kafkajs (no patches), idempotent, acks=all, 1,000 records a request; eachBatch',
+    produce: (s, topic) => ({ argv: [node, bin(s, 'bench/plain-kafkajs.js'), 'produce', s.brokers, topic], stdin: true }),
+    consume: (s, topic, records) => ({ argv: [node, bin(s, 'bench/plain-kafkajs.js'), 'consume', s.brokers, topic, String(records)], stdin: false }),
+    oneShot: (s, topic) => ({ argv: [node, bin(s, 'bench/plain-kafkajs.js'), 'produce', s.brokers, topic], stdin: true }),
+  },
+  {
+    id: 'perf',
+    label: 'ProducerPerformance (JVM)',
+    settings: "Kafka's producer perf test 3.9.1: generated records, acks=all, Java client defaults; the broker's limit",
+    produce: (s, topic, records, size) => ({
+      argv: java(s, 'org.apache.kafka.tools.ProducerPerformance', ['--topic', topic, '--num-records', String(records), '--record-size', String(size), '--throughput', '-1', '--producer-props', `bootstrap.servers=${s.brokers}`, 'acks=all']),
+      stdin: false,
+    }),
+  },
+];
+
+export const needsJava = (t: Tool) => t.id === 'console' || t.id === 'perf';
