@@ -49,6 +49,20 @@ function headerObject(list: Array<[string, Buffer | null]>): IHeaders {
   return Object.fromEntries(Object.entries(h).map(([k, vs]) => [k, vs.length === 1 ? vs[0] : vs])) as IHeaders;
 }
 
+/**
+ * kafkajs retry settings whose backoffs (100 ms doubling, capped at a quarter of the budget, ±20% jitter) add up to at
+ * most 70% of the budget: a failover is ridden out, and an error that persists surfaces before the caller's deadline.
+ */
+export function retryBudget(budgetMs: number): { retries: number; initialRetryTime: number; maxRetryTime: number } {
+  const maxRetryTime = Math.max(200, Math.floor(budgetMs / 4));
+  let retries = 0;
+  for (let wait = 100, total = 0; (total + Math.min(wait, maxRetryTime)) * 1.2 <= budgetMs * 0.7; wait *= 2) {
+    total += Math.min(wait, maxRetryTime);
+    retries += 1;
+  }
+  return { retries, initialRetryTime: 100, maxRetryTime };
+}
+
 /** The kafkajs message for a record; one without headers already has kafkajs's shape and is passed as it is. */
 const toMessage = (r: OutRecord): Message => (r.headers ? { ...r, headers: headerObject(r.headers) } : (r as Message));
 
@@ -69,7 +83,7 @@ export async function openProducer(options: ProducerOptions): Promise<RecordProd
   const producer = createKafka(options).producer({
     idempotent,
     // Enough retries to outlast a leader failover (fencing takes ~9 s); the caller's deadline bounds the whole send.
-    ...(options.deliveryTimeoutMs ? { retry: { retries: 10, initialRetryTime: 100, maxRetryTime: Math.max(1_000, Math.floor(options.deliveryTimeoutMs / 4)) } } : {}),
+    ...(options.deliveryTimeoutMs ? { retry: retryBudget(options.deliveryTimeoutMs) } : {}),
     // kafkajs keeps ordering under retries only with one request in flight when idempotent.
     ...(idempotent ? { maxInFlightRequests: 1 } : {}),
     createPartitioner: () => {

@@ -15,7 +15,7 @@ const responseSerializer = require('kafkajs/src/producer/responseSerializer.js')
 
 const { keys } = Object;
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- a port of untyped kafkajs internals, kept close to the original for review */
+// Typed loosely (any) and formatted as kafkajs is (no semicolons): a port of untyped kafkajs internals, kept close to the original for review.
 export function sendMessages({ logger, cluster, partitioner, eosManager, retrier }: any): (args: any) => Promise<any[]> {
   return async ({ acks, timeout, compression, topicMessages }: any) => {
     /** topic -> partition -> the broker's answer for that partition (responseSerializer shape) */

@@ -21,10 +21,14 @@ export async function assertPortsFree(ports: number[], host: string): Promise<vo
   }
 }
 
-/** A base port with `count` consecutive free ports above it, picked at random in 20000-59999. */
+/**
+ * A base port with `count` consecutive free ports above it, picked at random in 20000-32767: below Linux's ephemeral
+ * range (32768-60999), where the kernel hands out client-side ports, so no outgoing connection can take a broker's
+ * port between this check and the broker binding it.
+ */
 export async function findFreeBlock(count: number, host: string): Promise<number> {
   for (let attempt = 0; attempt < 100; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    const base = 20_000 + Math.floor(Math.random() * (32_768 - 20_000 - count));
     let free = true;
     for (let p = base; p < base + count && free; p++) free = await isPortFree(p, host);
     if (free) return base;

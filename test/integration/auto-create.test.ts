@@ -77,7 +77,8 @@ describe.runIf(runLocalStackTests).sequential('a broker with auto.create.topics.
     const topic = uniqueName('missing');
     const io = memoryIo();
     const { error, elapsedMs } = await rejection(() =>
-      produce(io, { connection: conn, topic, source: { kind: 'args', values: ['x'] }, acks: -1, report: 'each', json: true }),
+      // A send is bounded by its delivery timeout (kproduce --delivery-timeout); here the same as --timeout.
+      produce(io, { connection: conn, topic, source: { kind: 'args', values: ['x'] }, acks: -1, report: 'each', json: true, deliveryTimeoutMs: TIMEOUT_MS }),
     );
     expectUnknownTopic(error, topic);
     expect(elapsedMs).toBeLessThan(TIMEOUT_MS);
