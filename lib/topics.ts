@@ -1,7 +1,8 @@
 // ktopics: list, describe, create, delete and alter topics through the admin client; lib/topics-format.ts renders them.
 import { paint } from './cli/style.js';
 import { confirm } from './confirm.js';
-import { EXIT, KtoolError, usageError } from './errors.js';
+import { EXIT, invalidTopic, KtoolError, usageError } from './errors.js';
+import { isValidTopicName } from './cli/options.js';
 import { out, type Io } from './io.js';
 import {
   addPartitions,
@@ -101,6 +102,7 @@ export interface CreateOptions extends Common {
 }
 
 export async function topicsCreate(io: Io, o: CreateOptions): Promise<{ topic: string; created: boolean; partitions: number; replicationFactor: number }> {
+  if (!isValidTopicName(o.topic)) throw invalidTopic(o.topic);
   const configs = Object.fromEntries(o.configs);
   // Asked first because kafkajs's createTopics answers false both for "already there" and when a retry of its own
   // finds the topic its first attempt created (seen on three brokers).

@@ -180,7 +180,7 @@ export function mapKafkaError(error: unknown, options: ConnectionOptions, topic?
   if (e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSNumberOfRetriesExceeded' || e.name === 'KafkaJSBrokerNotFound' || e.name === 'KafkaJSConnectionClosedError') {
     return unreachable(options.brokers, options.timeoutMs, error);
   }
-  return new KtoolError('KAFKA_ERROR', `Kafka said: ${e.message ?? String(error)}`, { cause: error });
+  return new KtoolError('KAFKA_ERROR', `Kafka said: ${e.message ?? String(error)}`, { hint: 'run again with --debug to see the whole error and the client log', cause: error });
 }
 
 /**

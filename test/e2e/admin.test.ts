@@ -39,6 +39,7 @@ describe('ktopics and kgroups bins', () => {
     { what: 'zero partitions', args: (t: string) => ['create', t, '-P', '0'], code: 2, err: /expected a whole number from 1/ },
     { what: 'a config without a value', args: (t: string) => ['create', t, '--config', 'retention.ms'], code: 2, err: /expected name=value/ },
     { what: 'alter to zero partitions', args: (t: string) => ['alter', t, '--partitions', '0'], code: 2, err: /expected a whole number/ },
+    { what: 'an invalid topic name', args: () => ['create', 'bad.topic!'], code: 2, err: /^error: "bad\.topic!" is not a valid topic name\nhint: topic names are 1 to 249 characters/ },
     { what: 'an unknown topic', args: () => ['describe', uniqueName('nope')], code: 1, err: /^error: topic "nope-.*" does not exist\nhint: `ktopics list`/ },
     { what: 'more replicas than brokers', args: () => ['create', uniqueName('rf'), '-r', '4'], code: 1, err: /larger than the number of brokers \(1\)\nhint: .*-r 1 or less/ },
   ])('ktopics: $what exits $code with one error line and a hint', async ({ args, code, err }) => {

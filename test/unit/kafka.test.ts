@@ -55,7 +55,7 @@ describe('mapKafkaError', () => {
     const b: Error & { cause?: unknown } = new Error('b');
     a.cause = b;
     b.cause = a;
-    expect(mapKafkaError(a, options)).toMatchObject({ code: 'KAFKA_ERROR' });
+    expect(mapKafkaError(a, options)).toMatchObject({ code: 'KAFKA_ERROR', hint: expect.stringContaining('--debug') });
   });
 
   it('passes a KtoolError through', () => {
