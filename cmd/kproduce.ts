@@ -8,7 +8,7 @@ import { interruptSignal } from '../lib/cli/signals.js';
 import { processIo } from '../lib/io.js';
 import { parseDelimiter } from '../lib/input.js';
 import { COMPRESSIONS } from '../lib/kafka/compressions.js';
-import { produceCommand } from '../lib/produce-command.js';
+import { messagesFromStdin, produceCommand } from '../lib/produce-command.js';
 import { DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_LINGER_MS } from '../lib/produce-defaults.js';
 
 const program = addConnectionOptions(
@@ -60,7 +60,7 @@ Exit code 0 only if every message was acknowledged. Ctrl-C stops reading, waits 
       report: o.report,
       json: o.json,
       // Stdin carries the messages unless they are arguments or -f: then it cannot also carry --password-stdin.
-      connection: connectionFrom(o, { stdinIsData: o.file === undefined && (messages.length === 0 || (messages.length === 1 && messages[0] === '-')) }),
+      connection: connectionFrom(o, { stdinIsData: o.file === undefined && messagesFromStdin(messages) }),
       signal: interruptSignal(),
     });
   });

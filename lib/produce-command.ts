@@ -58,8 +58,13 @@ export async function produceCommand(io: Io, o: ProduceCommandOptions): Promise<
   return result;
 }
 
+/** Whether the messages come from stdin: no message arguments (or just "-"). With -f, that is the file instead. */
+export function messagesFromStdin(messages: string[]): boolean {
+  return messages.length === 0 || (messages.length === 1 && messages[0] === '-');
+}
+
 async function chooseSource(io: Io, o: ProduceCommandOptions): Promise<Source> {
-  const fromStdin = o.messages.length === 0 || (o.messages.length === 1 && o.messages[0] === '-');
+  const fromStdin = messagesFromStdin(o.messages);
   if (o.file !== undefined) {
     if (!fromStdin) throw usageError('give messages as arguments or with -f/--file, not both', `drop the arguments to send the lines of ${o.file}`);
     await readable(o.file);

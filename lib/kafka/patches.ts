@@ -19,10 +19,11 @@ export const PATCHED = {
 } as const;
 
 /** kafkajs's request object for Produce v3 (v4-v7 copy it and change apiVersion), with our encoder. */
+const Encoder = require('kafkajs/src/protocol/encoder.js');
+const { lookupCodec } = require('kafkajs/src/protocol/message/compression/index.js');
+const compress = (codec: number, records: Buffer): Promise<Buffer> => lookupCodec(codec).compress({ buffer: records });
+
 export function produceRequest(data: ProduceRequestData): { apiKey: number; apiVersion: number; apiName: string; expectResponse: () => boolean; encode: () => Promise<unknown> } {
-  const Encoder = require('kafkajs/src/protocol/encoder.js');
-  const { lookupCodec } = require('kafkajs/src/protocol/message/compression/index.js');
-  const compress = (codec: number, records: Buffer): Promise<Buffer> => lookupCodec(codec).compress({ buffer: records });
   return {
     apiKey: 0,
     apiVersion: 3,
