@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createTopic, topicOffsets, type ConnectionOptions } from '../lib/kafka.js';
+import { createTopic, topicOffsets, type ConnectionOptions } from '../lib/kafka/index.js';
 import { localProvider } from '../lib/stack/index.js';
 import { ensureJars } from '../lib/stack/maven.js';
 import { packageRoot, stackPaths } from '../lib/stack/paths.js';

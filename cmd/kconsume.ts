@@ -6,8 +6,8 @@ import { collect, intInRange, parseOffset, parsePattern, parseSince, parseTimeou
 import { main } from '../lib/cli/run.js';
 import { interruptSignal } from '../lib/cli/signals.js';
 import { processIo } from '../lib/io.js';
-import { consumeCommand } from '../lib/consume-command.js';
-import { compileFormat, FORMAT_TOKENS } from '../lib/format.js';
+import { consumeCommand } from '../lib/consume/command.js';
+import { compileFormat, FORMAT_TOKENS } from '../lib/consume/format.js';
 
 const parseFormat = (template: string) => {
   try {

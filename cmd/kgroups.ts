@@ -4,8 +4,8 @@ import { Command, Option } from 'commander';
 import { addConnectionOptions, connectionFrom } from '../lib/cli/connection.js';
 import { collect, parseOffsetNumber, parseShift, parseSince } from '../lib/cli/options.js';
 import { main } from '../lib/cli/run.js';
-import { groupsDelete, groupsDescribe, groupsList } from '../lib/groups.js';
-import { groupsReset, targetFrom } from '../lib/groups-reset.js';
+import { groupsDelete, groupsDescribe, groupsList } from '../lib/groups/groups.js';
+import { groupsReset, targetFrom } from '../lib/groups/reset.js';
 import { processIo } from '../lib/io.js';
 
 const io = processIo();

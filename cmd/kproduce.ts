@@ -6,10 +6,10 @@ import { collect, intInRange, parseHeader, parseTimeoutMs } from '../lib/cli/opt
 import { main } from '../lib/cli/run.js';
 import { interruptSignal } from '../lib/cli/signals.js';
 import { processIo } from '../lib/io.js';
-import { parseDelimiter } from '../lib/input.js';
+import { parseDelimiter } from '../lib/produce/input.js';
 import { COMPRESSIONS } from '../lib/kafka/compressions.js';
-import { messagesFromStdin, produceCommand } from '../lib/produce-command.js';
-import { DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_LINGER_MS } from '../lib/produce-defaults.js';
+import { messagesFromStdin, produceCommand } from '../lib/produce/command.js';
+import { DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_LINGER_MS } from '../lib/produce/defaults.js';
 
 const program = addConnectionOptions(
   new Command('kproduce')

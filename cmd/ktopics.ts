@@ -6,7 +6,7 @@ import { collect, intInRange, parseConfigEntry } from '../lib/cli/options.js';
 import { main } from '../lib/cli/run.js';
 import { processIo } from '../lib/io.js';
 import { DEFAULT_PARTITIONS } from '../lib/stack/versions.js';
-import { topicsAlter, topicsCreate, topicsDelete, topicsDescribe, topicsList } from '../lib/topics.js';
+import { topicsAlter, topicsCreate, topicsDelete, topicsDescribe, topicsList } from '../lib/topics/topics.js';
 
 const io = processIo();
 /** Actions return what they did (for tests); commander wants nothing back. */

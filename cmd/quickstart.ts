@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { main } from '../lib/cli/run.js';
 import { interruptSignal } from '../lib/cli/signals.js';
 import { processIo } from '../lib/io.js';
-import { quickstart } from '../lib/quickstart.js';
+import { quickstart } from '../lib/quickstart/quickstart.js';
 
 const program = new Command('quickstart')
   .description('Start a local Kafka unless one answers (KAFKA_BROKERS, else 127.0.0.1:9092), send "hello" to teste and read it back.')

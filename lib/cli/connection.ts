@@ -1,18 +1,18 @@
-// The connection flags every Kafka command shares (brokers, security, profile); merged with env and the config file by lib/config.ts.
+// The connection flags every Kafka command shares (brokers, security, profile); merged with env and the config file by lib/config/config.ts.
 import { Option, type Command } from 'commander';
 import { parseBrokerList, parseTimeoutMs } from './options.js';
-import { readPassword, readPem, type StdinInfo } from './secrets.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_TIMEOUT_MS, ENV, mergeSettings, parseSaslMechanism, resolveSettings, compact, envSettings, type Settings } from '../config.js';
-import { profileSettings } from '../config-file.js';
+import { readPassword, readPem, type StdinInfo } from '../config/secrets.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_TIMEOUT_MS, ENV, mergeSettings, parseSaslMechanism, resolveSettings, compact, envSettings, type Settings } from '../config/config.js';
+import { profileSettings } from '../config/file.js';
 import { usageError } from '../errors.js';
-import { Secret } from '../secret.js';
+import { Secret } from '../config/secret.js';
 import { DEFAULT_BROKERS } from '../stack/versions.js';
-import type { ConnectionOptions, SaslMechanism, TlsSettings } from '../kafka.js';
+import type { ConnectionOptions, SaslMechanism, TlsSettings } from '../kafka/index.js';
 
 export { DEFAULT_TIMEOUT_MS };
 
 /**
- * No commander defaults or .env() here: a flag's value is only ever what the user typed, so lib/config.ts can put the
+ * No commander defaults or .env() here: a flag's value is only ever what the user typed, so lib/config/config.ts can put the
  * environment and the profile between the flags and the defaults.
  */
 export function addConnectionOptions(cmd: Command): Command {

@@ -3,9 +3,9 @@ import './patches.js'; // first: replaces two kafkajs producer internals before 
 import { Kafka, logLevel, type Admin, type KafkaConfig, type LogEntry, type logCreator, type SASLOptions } from 'kafkajs';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { Writable } from 'node:stream';
-import { registerCodecs } from '../codecs.js';
+import { registerCodecs } from './codecs.js';
 import { EXIT, KtoolError } from '../errors.js';
-import { redact, type Secret } from '../secret.js';
+import { redact, type Secret } from '../config/secret.js';
 
 export interface ConnectionOptions {
   brokers: string[];
@@ -17,7 +17,7 @@ export interface ConnectionOptions {
   stderr?: Writable;
   /** SASL authentication (PLAIN or SCRAM); the password stays a Secret until it is handed to kafkajs. */
   sasl?: SaslSettings;
-  /** TLS: on when present. PEM contents, not paths (lib/config.ts reads the files). */
+  /** TLS: on when present. PEM contents, not paths (lib/config/secrets.ts reads the files). */
   tls?: TlsSettings;
 }
 
@@ -185,7 +185,7 @@ export function mapKafkaError(error: unknown, options: ConnectionOptions, topic?
 
 /**
  * Refusals of admin requests (ktopics, kgroups), by Kafka's error type: exit 1, with what to do instead. The callers add
- * what only they know; lib/groups.ts maps the per-group results of DeleteGroups with it too.
+ * what only they know; lib/groups/groups.ts maps the per-group results of DeleteGroups with it too.
  */
 export function adminError(type: string | undefined, cause: unknown, topic?: string): KtoolError | undefined {
   const name = topic ? `"${topic}" ` : '';

@@ -22,7 +22,7 @@ export interface ProduceRequestData {
   topicData: Array<{ topic: string; partitions: Array<{ partition: number; firstSequence?: number; messages: WireMessage[] }> }>;
 }
 
-/** Compresses a record set; kafkajs's codec table supplies these (see lib/codecs.ts). */
+/** Compresses a record set; kafkajs's codec table supplies these (see lib/kafka/codecs.ts). */
 export type CompressRecords = (codec: number, records: Buffer) => Promise<Buffer>;
 
 const MAGIC = 2;

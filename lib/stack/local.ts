@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, KtoolError } from '../errors.js';
-import { describeBrokers } from '../kafka.js';
+import { describeBrokers } from '../kafka/index.js';
 import { ensureJars } from './maven.js';
 import type { StackPaths } from './paths.js';
 import { newClusterId, planStack, type NodePlan, type StackOptions, type StackPlan } from './plan.js';

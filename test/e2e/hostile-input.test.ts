@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { bin, run, type BinName } from '../support/bins.js';
 import { kcat } from '../support/kcat.js';
 import { connection, freshTopic, uniqueName } from '../support/kafka.js';
-import { topicOffsets } from '../../lib/kafka.js';
+import { topicOffsets } from '../../lib/kafka/index.js';
 
 const lines = (s: string) => s.split('\n').filter(Boolean);
 const brokers = () => process.env.KAFKA_BROKERS as string;

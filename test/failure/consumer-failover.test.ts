@@ -1,7 +1,7 @@
 // Consumers through failures on a private three-broker cluster: a group member killed mid-stream (the other takes over
 // its partitions), and every broker restarted under a following kconsume (it resumes on its own).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTopic } from '../../lib/kafka.js';
+import { createTopic } from '../../lib/kafka/index.js';
 import { run, start, type Running } from '../support/bins.js';
 import { clusterConnection, record, TimedLines } from '../support/failure.js';
 import { eventually, uniqueName } from '../support/kafka.js';

@@ -1,6 +1,6 @@
 // kproduce (acks=all, idempotent) keeps every acknowledged record, once and in per-key order, when a partition leader is killed mid-stream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTopic } from '../../lib/kafka.js';
+import { createTopic } from '../../lib/kafka/index.js';
 import { start } from '../support/bins.js';
 import { clusterConnection, leaders, readAll, record, TimedLines } from '../support/failure.js';
 import { eventually, uniqueName } from '../support/kafka.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { run, start } from '../support/bins.js';
 import { kcat } from '../support/kcat.js';
 import { connection, eventually, freshTopic, uniqueName } from '../support/kafka.js';
-import { topicOffsets } from '../../lib/kafka.js';
+import { topicOffsets } from '../../lib/kafka/index.js';
 
 const lines = (s: string) => s.split('\n').filter(Boolean);
 

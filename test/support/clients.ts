@@ -1,7 +1,7 @@
 // Test helpers that drive lib/produce and lib/consume in-process against the real broker, capturing what they print.
 import { Readable } from 'node:stream';
-import { consume, type ConsumeOptions } from '../../lib/consume.js';
-import { produce, type ProduceOptions } from '../../lib/produce.js';
+import { consume, type ConsumeOptions } from '../../lib/consume/consume.js';
+import { produce, type ProduceOptions } from '../../lib/produce/produce.js';
 import { connection, memoryIo, type CapturedIo } from './kafka.js';
 
 /** Sends one record per value (arguments mode) and returns the JSON delivery reports. */

@@ -1,6 +1,6 @@
 // Helpers for the failure tests: kcat and admin calls against a private cluster, stream readers with timestamps, numbers to quote.
 import { spawnSync } from 'node:child_process';
-import { topicPartitions, type ConnectionOptions } from '../../lib/kafka.js';
+import { topicPartitions, type ConnectionOptions } from '../../lib/kafka/index.js';
 import type { PrivateStack } from './stack.js';
 
 export function clusterConnection(stack: PrivateStack): ConnectionOptions {

@@ -1,7 +1,7 @@
 // Test helpers: the broker address from global setup, a fresh topic per test, an in-memory Io, polling with a deadline.
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { createTopic, type ConnectionOptions } from '../../lib/kafka.js';
+import { createTopic, type ConnectionOptions } from '../../lib/kafka/index.js';
 import type { Io } from '../../lib/io.js';
 
 export function connection(brokers = process.env.KAFKA_BROKERS): ConnectionOptions {

@@ -8,7 +8,7 @@ import { sendMessages } from '../../../lib/kafka/send-messages.js';
 import { decodeRecord, type BatchContext } from '../../../lib/kafka/record-decoder.js';
 import { crc32c } from '../../../lib/kafka/crc32c.js';
 import { encodeProduceRequest, type ProduceRequestData } from '../../../lib/kafka/produce-request.js';
-import '../../../lib/kafka.js';
+import '../../../lib/kafka/index.js';
 
 const require = createRequire(import.meta.url);
 const Long = require('kafkajs/src/utils/long.js');

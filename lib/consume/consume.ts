@@ -1,0 +1,274 @@
+// kconsume's behaviour: join a group, start where asked, print records, stop on a limit, at the end, when idle or on Ctrl-C; offsets committed first.
+import { randomBytes } from 'node:crypto';
+import { EXIT, KtoolError } from '../errors.js';
+import { err, type Io } from '../io.js';
+import { paint, progress } from '../cli/style.js';
+import { committedOffsets, deleteGroup, listTopicNames, mapKafkaError, offsetsForTime, openConsumer, topicOffsets, type ConnectionOptions, type InRecord, type Seek } from '../kafka/index.js';
+import { NEWLINE, recordJson, recordPretty } from './format.js';
+
+/** Where each partition starts the first time this process is given it (later assignments resume from the group's offsets). */
+export type StartAt =
+  | { from: 'stored' } // the group's committed offset; without one, the beginning or the end (fromBeginning)
+  | { from: 'beginning' }
+  | { from: 'end' }
+  | { from: 'offset'; offset: bigint } // absolute, clamped to what the partition holds
+  | { from: 'fromEnd'; count: bigint } // the last `count` records of each partition
+  | { from: 'time'; timestamp: number }; // the first record at or after this time (ms)
+
+export type Output =
+  | { kind: 'pretty'; verbose: boolean }
+  | { kind: 'json' }
+  | { kind: 'raw' }
+  | { kind: 'format'; render: (r: InRecord) => Buffer };
+
+export interface ConsumeOptions {
+  connection: ConnectionOptions;
+  topics: string[];
+  /** Also read every (non-internal) topic whose name matches. */
+  pattern?: RegExp;
+  /** Without one, a throwaway group is used and deleted at exit, so nobody's offsets move. */
+  groupId?: string;
+  /** Only these partitions of each topic (throwaway group only). */
+  partitions?: number[];
+  startAt?: StartAt;
+  /** Where a partition without a committed offset starts when startAt is "stored": earliest (true) or latest. */
+  fromBeginning: boolean;
+  maxMessages?: number;
+  /** Stop when every assigned partition has been read to the end it had at start. */
+  exitAtEnd: boolean;
+  /** Stop when no record has arrived for this long (counted from joining). */
+  idleTimeoutMs?: number;
+  output: Output;
+  signal?: AbortSignal;
+}
+
+export interface ConsumeResult {
+  consumed: number;
+  groupId: string;
+  topics: string[];
+  interrupted: boolean;
+  /** Why it stopped. */
+  reason: 'limit' | 'end' | 'idle' | 'signal';
+}
+
+const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+/** a >= b for decimal offsets (a non-negative; b may be -1), without converting either. */
+const decimalAtLeast = (a: string, b: string) => b[0] === '-' || a.length > b.length || (a.length === b.length && a >= b);
+
+interface Bounds {
+  low: bigint;
+  high: bigint;
+}
+
+export async function consume(io: Io, o: ConsumeOptions): Promise<ConsumeResult> {
+  const startAt = o.startAt ?? { from: 'stored' };
+  const throwaway = o.groupId === undefined;
+  if (o.partitions && !throwaway) throw new KtoolError('USAGE', '-p/--partition reads chosen partitions outside any group', { exitCode: EXIT.usage, hint: 'drop -g to read those partitions, or drop -p to share all partitions within the group' });
+  const groupId = o.groupId ?? `kconsume-${randomBytes(6).toString('hex')}`;
+  const topics = await resolveTopics(o);
+  const output = writer(io, o.output);
+  const cErr = paint(io, 'stderr');
+
+  // Each partition's offsets at start: the end -e reads to, and what explicit start positions are computed from.
+  const bounds = new Map<string, Bounds>();
+  const needBounds = o.exitAtEnd || startAt.from !== 'stored' || o.partitions !== undefined;
+  const times = new Map<string, bigint>();
+  if (needBounds) {
+    for (const topic of topics) {
+      const offsets = await topicOffsets(o.connection, topic);
+      for (const p of offsets) bounds.set(tp(topic, p.partition), { low: BigInt(p.low), high: BigInt(p.high) });
+      const missing = o.partitions?.filter((p) => !offsets.some((x) => x.partition === p)) ?? [];
+      if (missing.length > 0) {
+        throw new KtoolError('UNKNOWN_PARTITION', `topic "${topic}" has no partition ${missing.join(', ')} (it has ${offsets.length}: 0-${offsets.length - 1})`, { exitCode: EXIT.failed, hint: 'pick a partition that exists; ktopics or kcat -L lists them' });
+      }
+      if (startAt.from === 'time') for (const [p, off] of await offsetsForTime(o.connection, topic, startAt.timestamp)) times.set(tp(topic, p), off);
+    }
+  }
+
+  /** The offset an explicit start position means for one partition (undefined: resume from the group's offset). */
+  function explicitStart(key: string): bigint | undefined {
+    const b = bounds.get(key) ?? { low: 0n, high: 0n };
+    const clamp = (n: bigint) => (n < b.low ? b.low : n > b.high ? b.high : n);
+    switch (startAt.from) {
+      case 'stored':
+        return undefined;
+      case 'beginning':
+        return b.low;
+      case 'end':
+        return b.high;
+      case 'offset':
+        return clamp(startAt.offset);
+      case 'fromEnd':
+        return clamp(b.high - startAt.count);
+      case 'time':
+        return times.get(key) ?? b.high;
+    }
+  }
+
+  const position = new Map<string, bigint>(); // next offset to read, per assigned partition (for -e)
+  const seen = new Set<string>(); // partitions this process has been given before
+  let assigned: string[] | undefined;
+  let consumed = 0;
+  let reason: ConsumeResult['reason'] = 'signal';
+  let finish!: (error?: Error) => void;
+  const finished = new Promise<Error | undefined>((resolve) => (finish = resolve));
+  const stopWith = (why: ConsumeResult['reason']) => {
+    reason = why;
+    finish();
+  };
+
+  // For -e, per record: only whether it reaches its partition's end; positions move (and atEnd is asked) only then.
+  let cached: { topic: string; partition: number; key: string; last: string } | undefined;
+  const reachedEnd = (r: InRecord): boolean => {
+    if (cached?.partition !== r.partition || cached.topic !== r.topic) {
+      const key = tp(r.topic, r.partition);
+      cached = { topic: r.topic, partition: r.partition, key, last: ((bounds.get(key)?.high ?? 0n) - 1n).toString() };
+    }
+    if (!decimalAtLeast(r.offset, cached.last)) return false;
+    position.set(cached.key, BigInt(r.offset) + 1n);
+    return true;
+  };
+  const atEnd = () => assigned !== undefined && assigned.every((k) => (position.get(k) ?? -1n) >= (bounds.get(k)?.high ?? 0n));
+  let spinner = progress(io, `joining group ${groupId}`);
+  let idle: NodeJS.Timeout | undefined;
+  const armIdle = () => {
+    if (o.idleTimeoutMs === undefined) return;
+    clearTimeout(idle);
+    idle = setTimeout(() => stopWith('idle'), o.idleTimeoutMs);
+  };
+
+  const consumer = await openConsumer(
+    { ...o.connection, groupId, topics, fromBeginning: o.fromBeginning || startAt.from === 'beginning', ...(o.partitions ? { partitions: o.partitions } : {}) },
+    {
+      onRecord(r: InRecord) {
+        if (consumed === 0) spinner.stop();
+        consumed += 1;
+        output.push(r);
+        const limit = o.maxMessages !== undefined && consumed >= o.maxMessages;
+        const done = limit || (o.exitAtEnd && reachedEnd(r) && atEnd());
+        if (done) stopWith(limit ? 'limit' : 'end');
+        return !done;
+      },
+      onBatchEnd() {
+        armIdle();
+        return output.flush();
+      },
+      onAssigned(assignment) {
+        spinner.stop();
+        const parts = Object.entries(assignment).map(([t, ps]) => `${t}[${[...ps].sort((a, b) => a - b).join(',')}]`);
+        err(io, cErr.dim(`group ${throwaway ? '(throwaway) ' : ''}${groupId}: assigned ${parts.length ? parts.join(' ') : 'nothing (more members than partitions)'}`));
+        if (consumed === 0) spinner = progress(io, 'waiting for records');
+        const seeks: Seek[] = [];
+        const resume: Record<string, number[]> = {};
+        for (const [topic, partitions] of Object.entries(assignment)) {
+          for (const partition of partitions) {
+            const key = tp(topic, partition);
+            const start = seen.has(key) ? undefined : explicitStart(key);
+            seen.add(key);
+            if (start === undefined) (resume[topic] ??= []).push(partition);
+            else {
+              seeks.push({ topic, partition, offset: start.toString() });
+              position.set(key, start);
+            }
+          }
+        }
+        assigned = Object.entries(assignment).flatMap(([t, ps]) => ps.map((p) => tp(t, p)));
+        if (o.exitAtEnd) void resumePositions(resume).then(() => atEnd() && stopWith('end'), finish);
+        return seeks;
+      },
+      onCrash: (e) => finish(mapKafkaError(e, o.connection)),
+    },
+  ).catch((e) => {
+    spinner.stop();
+    throw mapKafkaError(e, o.connection, topics.join(','));
+  });
+  armIdle();
+
+  /** For -e: where partitions resumed from the group start: the committed offset, else the beginning or the end. */
+  async function resumePositions(resume: Record<string, number[]>): Promise<void> {
+    for (const [topic, partitions] of Object.entries(resume)) {
+      const committed = await committedOffsets(o.connection, groupId, topic);
+      for (const partition of partitions) {
+        const key = tp(topic, partition);
+        const b = bounds.get(key) ?? { low: 0n, high: 0n };
+        const c0 = committed.get(partition) ?? -1n;
+        const start = c0 >= 0n ? c0 : o.fromBeginning ? b.low : b.high;
+        if ((position.get(key) ?? -1n) < start) position.set(key, start);
+      }
+    }
+  }
+
+  const onAbort = () => stopWith('signal');
+  o.signal?.addEventListener('abort', onAbort);
+  if (o.signal?.aborted) stopWith('signal');
+  const failure = await finished;
+  o.signal?.removeEventListener('abort', onAbort);
+  clearTimeout(idle);
+  spinner.stop();
+  // stop() lets kafkajs commit what onRecord printed, then leave the group.
+  await consumer.stop().catch(() => {});
+  await consumer.close().catch(() => {});
+  if (throwaway) await deleteGroup(o.connection, groupId).catch(() => {});
+  if (failure) throw failure instanceof KtoolError ? failure : new KtoolError('CONSUMER_FAILED', failure.message, { exitCode: EXIT.failed, cause: failure });
+  return { consumed, groupId, topics, interrupted: o.signal?.aborted === true, reason };
+}
+
+/** The topic names given, plus those matching the pattern; an error if a pattern matches nothing. */
+async function resolveTopics(o: ConsumeOptions): Promise<string[]> {
+  if (!o.pattern) return o.topics;
+  const pattern = o.pattern;
+  const matching = (await listTopicNames(o.connection)).filter((t) => pattern.test(t));
+  if (matching.length === 0 && o.topics.length === 0) {
+    throw new KtoolError('NO_TOPIC_MATCHES', `no topic matches /${pattern.source}/`, { exitCode: EXIT.failed, hint: 'check the pattern; it is a JavaScript regular expression matched against whole topic names with ^...$ implied' });
+  }
+  return [...new Set([...o.topics, ...matching])];
+}
+
+/** Text output is gathered into one write per this many characters at most, and flushed at the end of each fetched batch. */
+const WRITE_CHUNK = 256 * 1024;
+
+/**
+ * Renders records to stdout in the chosen form, one write per batch rather than per record. flush() returns a
+ * promise when stdout wants the reader to wait (backpressure).
+ */
+function writer(io: Io, output: Output): { push(r: InRecord): void; flush(): void | Promise<void> } {
+  const c = paint(io, 'stdout');
+  let text = '';
+  let bytes: Buffer[] = [];
+  let held = 0;
+  const send = (): boolean => {
+    let ok = true;
+    if (text) ok = io.stdout.write(text);
+    if (bytes.length > 0) ok = io.stdout.write(bytes.length === 1 ? bytes[0]! : Buffer.concat(bytes, held));
+    text = '';
+    bytes = [];
+    held = 0;
+    return ok;
+  };
+  const flush = () => (send() ? undefined : new Promise<void>((resolve) => io.stdout.once('drain', resolve)));
+  // Text and bytes never mix within one output form, so gathering each kind separately keeps the order.
+  if (output.kind === 'json' || output.kind === 'pretty') {
+    const render = output.kind === 'json' ? (r: InRecord) => `${recordJson(r)}\n` : (r: InRecord) => `${recordPretty(r, c, output.verbose)}\n`;
+    return {
+      push(r) {
+        text += render(r);
+        if (text.length >= WRITE_CHUNK) send();
+      },
+      flush,
+    };
+  }
+  const add = (b: Buffer) => {
+    bytes.push(b);
+    held += b.length;
+  };
+  // --raw writes recordRaw's bytes, the value and the newline pushed apart to save a copy per record.
+  const push = output.kind === 'raw' ? (r: InRecord) => (r.value !== null && add(r.value), add(NEWLINE)) : (r: InRecord) => add(output.render(r));
+  return {
+    push(r) {
+      push(r);
+      if (held >= WRITE_CHUNK) send();
+    },
+    flush,
+  };
+}

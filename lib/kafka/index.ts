@@ -1,0 +1,5 @@
+// The only door to kafkajs: everything else imports from here, so another client could replace it (STYLE 12).
+export * from './client.js';
+export * from './admin.js';
+export * from './producer.js';
+export * from './consumer.js';

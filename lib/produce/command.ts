@@ -1,0 +1,97 @@
+// Maps kproduce's parsed flags to lib/produce, and decides where records come from (arguments, a file, stdin).
+import { createReadStream } from 'node:fs';
+import { access, constants, stat } from 'node:fs/promises';
+import { EXIT, invalidTopic, KtoolError, usageError } from '../errors.js';
+import { isValidTopicName } from '../cli/options.js';
+import { interrupted } from '../cli/run.js';
+import type { Io } from '../io.js';
+import type { Acks, Compression, ConnectionOptions } from '../kafka/index.js';
+import type { ProduceResult, ReportMode, Source } from './produce.js';
+
+export interface ProduceCommandOptions {
+  topic: string;
+  messages: string[];
+  file?: string;
+  delimiter: Buffer;
+  key?: string;
+  keySeparator?: Buffer;
+  headers?: Array<[string, string]>;
+  partition?: number;
+  tombstone: boolean;
+  jsonInput: boolean;
+  acks: 'all' | '1' | '0';
+  compression: Compression;
+  lingerMs?: number;
+  deliveryTimeoutMs?: number;
+  report?: ReportMode;
+  json: boolean;
+  connection: ConnectionOptions;
+  signal?: AbortSignal;
+}
+
+const ACKS: Record<ProduceCommandOptions['acks'], Acks> = { all: -1, '1': 1, '0': 0 };
+
+export async function produceCommand(io: Io, o: ProduceCommandOptions): Promise<ProduceResult> {
+  if (!isValidTopicName(o.topic)) throw invalidTopic(o.topic);
+  const source = await chooseSource(io, o);
+  // Loaded here, not at the top: --help and usage errors never load the Kafka client.
+  const { produce } = await import('./produce.js');
+  const result = await produce(io, {
+    connection: o.connection,
+    topic: o.topic,
+    source,
+    parse: o.jsonInput ? { kind: 'json' } : o.keySeparator ? { kind: 'text', keySeparator: o.keySeparator } : { kind: 'text' },
+    ...(o.key === undefined ? {} : { key: o.key }),
+    ...(o.partition === undefined ? {} : { partition: o.partition }),
+    ...(o.headers ? { headers: o.headers } : {}),
+    tombstone: o.tombstone,
+    acks: ACKS[o.acks],
+    compression: o.compression,
+    ...(o.lingerMs === undefined ? {} : { lingerMs: o.lingerMs }),
+    ...(o.deliveryTimeoutMs === undefined ? {} : { deliveryTimeoutMs: o.deliveryTimeoutMs }),
+    // One report per message for a few arguments; a progress line and a summary for bulk input.
+    report: o.report ?? (source.kind === 'args' ? 'each' : 'summary'),
+    json: o.json,
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  if (result.interrupted) throw interrupted('kproduce');
+  return result;
+}
+
+/** Whether the messages come from stdin: no message arguments (or just "-"). With -f, that is the file instead. */
+export function messagesFromStdin(messages: string[]): boolean {
+  return messages.length === 0 || (messages.length === 1 && messages[0] === '-');
+}
+
+async function chooseSource(io: Io, o: ProduceCommandOptions): Promise<Source> {
+  const fromStdin = messagesFromStdin(o.messages);
+  if (o.file !== undefined) {
+    if (!fromStdin) throw usageError('give messages as arguments or with -f/--file, not both', `drop the arguments to send the lines of ${o.file}`);
+    await readable(o.file);
+    return { kind: 'stream', stream: createReadStream(o.file), delimiter: o.delimiter };
+  }
+  if (!fromStdin) return { kind: 'args', values: o.messages };
+  if (o.tombstone && o.key !== undefined && !o.jsonInput && o.keySeparator === undefined) {
+    // `kproduce topic -k user-1 --tombstone`: one delete marker for that key; stdin is not read.
+    return { kind: 'args', values: [''] };
+  }
+  if (o.tombstone && o.key === undefined && o.keySeparator === undefined && !o.jsonInput) {
+    throw usageError('a tombstone needs a key', 'give one with -k KEY, or read keys from the input with -K SEP');
+  }
+  if (io.stdin.isTTY) {
+    throw usageError('no message given and stdin is a terminal', 'pass messages as arguments (kproduce teste hello), pipe lines in (seq 10 | kproduce teste), or read a file with -f');
+  }
+  return { kind: 'stream', stream: io.stdin, delimiter: o.delimiter };
+}
+
+/** Fails before connecting if the file cannot be read. */
+async function readable(file: string): Promise<void> {
+  try {
+    await access(file, constants.R_OK);
+    if ((await stat(file)).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
+    throw new KtoolError('FILE_UNREADABLE', `cannot read ${file}: ${why}`, { exitCode: EXIT.usage, hint: 'check the path given to -f/--file' });
+  }
+}

@@ -1,0 +1,227 @@
+// kproduce's behaviour: build records from arguments or a stream, send them in bounded batches, report each ack or a summary.
+import type { Readable } from 'node:stream';
+import { EXIT, KtoolError } from '../errors.js';
+import { err, out, type Io } from '../io.js';
+import { paint, progress } from '../cli/style.js';
+import { parseJsonRecord, splitKey, splitRecordBatches, type InputRecord } from './input.js';
+import { mapKafkaError, openProducer, topicOffsets, withDeadline, type Acks, type Compression, type ConnectionOptions, type Delivery, type OutRecord } from '../kafka/index.js';
+import { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_SIZE, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_LINGER_MS } from './defaults.js';
+import { reportJson, reportPretty, summaryJson, summaryPretty, type Report, type Summary } from './report.js';
+
+/** Where records come from: one per argument, or a byte stream (stdin, a file) split at a delimiter. */
+export type Source = { kind: 'args'; values: string[] } | { kind: 'stream'; stream: Readable; delimiter: Buffer };
+
+/** How each input item becomes a record: text (optionally "key<SEP>value"), or a JSON object as kconsume --json prints. */
+export type Parse = { kind: 'text'; keySeparator?: Buffer } | { kind: 'json' };
+
+export type ReportMode = 'each' | 'summary' | 'none';
+
+export interface ProduceOptions {
+  connection: ConnectionOptions;
+  topic: string;
+  source: Source;
+  parse?: Parse;
+  /** Key for every record; wins over a key in the input. */
+  key?: string;
+  /** Partition for every record; wins over a partition in the input. */
+  partition?: number;
+  /** Added to every record. */
+  headers?: Array<[string, string]>;
+  /** Empty values are sent as null (tombstones, which delete a key from a compacted topic). */
+  tombstone?: boolean;
+  acks: Acks;
+  compression?: Compression;
+  /** How long a partly filled batch waits for more records before it is sent. */
+  lingerMs?: number;
+  /** Records per request; at most two batches are held in memory, whatever the input's length. */
+  batchSize?: number;
+  /** Key and value bytes per request: a batch ends at whichever limit comes first. */
+  batchBytes?: number;
+  /** How long a batch may wait for its acknowledgement, retries included. */
+  deliveryTimeoutMs?: number;
+  report: ReportMode;
+  json: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ProduceResult extends Summary {
+  /** Every delivery, for argument input only (bounded by the command line). */
+  deliveries: Delivery[];
+}
+
+export { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_SIZE, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_LINGER_MS } from './defaults.js';
+
+/** A wake-up the sender waits on: the reader pokes it after each record, at its end, and on Ctrl-C. */
+function notifier(): { poke(): void; wait(ms?: number): Promise<void> } {
+  let wake: (() => void) | undefined;
+  return {
+    poke() {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    },
+    wait(ms) {
+      return new Promise<void>((resolve) => {
+        const timer = ms === undefined ? undefined : setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    },
+  };
+}
+
+export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult> {
+  const started = Date.now();
+  const batchSize = o.batchSize ?? DEFAULT_BATCH_SIZE;
+  const batchBytes = o.batchBytes ?? DEFAULT_BATCH_BYTES;
+  const lingerMs = o.lingerMs ?? DEFAULT_LINGER_MS;
+  const c = paint(io, 'stdout');
+  const deliveryTimeoutMs = o.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
+  if (o.partition !== undefined) await checkPartition(o.connection, o.topic, o.partition);
+  const perRecord = o.report === 'each' || o.source.kind === 'args';
+  const producer = await openProducer({ ...o.connection, acks: o.acks, deliveries: perRecord, deliveryTimeoutMs, ...(o.compression ? { compression: o.compression } : {}) }).catch((e) => {
+    throw mapKafkaError(e, o.connection, o.topic);
+  });
+  const print = (r: Report) => o.report === 'each' && out(io, o.json ? reportJson(r) : reportPretty(r, c));
+  const live = o.report !== 'none' && o.source.kind === 'stream' ? progress(io, 'kproduce: sending') : undefined;
+
+  // Reader and sender meet in a bounded queue: the reader waits while two batches are queued (backpressure).
+  const queue: OutRecord[] = [];
+  const toSender = notifier();
+  const toReader = notifier();
+  let readerDone = false;
+  let readError: KtoolError | undefined;
+  let failure: KtoolError | undefined;
+  let acknowledged = 0;
+  let failed = 0;
+  let bytes = 0;
+  const deliveries: Delivery[] = [];
+  const aborted = () => o.signal?.aborted === true;
+  // -H headers, encoded once rather than for every record.
+  const extraHeaders = (o.headers ?? []).map(([k, v]): [string, Buffer] => [k, Buffer.from(v)]);
+
+  const reader = (async () => {
+    try {
+      let n = 0;
+      reading: for await (const chunk of items(o.source)) {
+        for (const item of chunk) {
+          if (failure || aborted()) break reading;
+          n += 1;
+          queue.push(toRecord(item, n, o, extraHeaders));
+        }
+        toSender.poke();
+        while (queue.length >= 2 * batchSize && !failure && !aborted()) await toReader.wait();
+      }
+    } catch (e) {
+      readError = e instanceof KtoolError ? e : new KtoolError('INPUT_FAILED', `could not read the input: ${(e as Error).message}`, { exitCode: EXIT.failed, cause: e });
+    } finally {
+      readerDone = true;
+      toSender.poke();
+    }
+  })();
+  const onAbort = () => {
+    toReader.poke();
+    toSender.poke();
+  };
+  o.signal?.addEventListener('abort', onAbort);
+  const ticker = live && setInterval(() => live.update(`kproduce: ${acknowledged} acknowledged, ${rate(acknowledged, Date.now() - started)} msg/s`), 250);
+
+  try {
+    for (;;) {
+      // Wait for a record; then, unless the input ended or Ctrl-C came, let a partial batch fill for lingerMs.
+      while (queue.length === 0 && !readerDone && !aborted()) await toSender.wait();
+      if (queue.length === 0 || failure) break;
+      const lingerEnd = Date.now() + lingerMs;
+      while (queue.length < batchSize && !readerDone && !aborted() && Date.now() < lingerEnd) await toSender.wait(lingerEnd - Date.now());
+      // After Ctrl-C, what was already read is still sent (at most two batches): it has left the pipe and would be lost.
+      let take = 0;
+      let batchBytesNow = 0;
+      while (take < queue.length && take < batchSize && (take === 0 || batchBytesNow < batchBytes)) batchBytesNow += recordBytes(queue[take++]!);
+      const batch = queue.splice(0, take);
+      toReader.poke();
+      const sentAt = Date.now();
+      try {
+        const acked = await withDeadline(producer.send(o.topic, batch), deliveryTimeoutMs, () =>
+          new KtoolError('ACK_TIMEOUT', `no acknowledgement within ${deliveryTimeoutMs} ms`, { exitCode: EXIT.unreachable, hint: 'is the broker up? --delivery-timeout MS waits longer' }),
+        );
+        const latencyMs = Date.now() - sentAt;
+        if (o.report === 'each') acked.forEach((d, i) => print({ ...d, key: keyText(batch[i]), latencyMs }));
+        if (o.source.kind === 'args') deliveries.push(...acked);
+        acknowledged += batch.length;
+        bytes += batchBytesNow;
+      } catch (e) {
+        failure = mapKafkaError(e, o.connection, o.topic);
+        failed += batch.length;
+        for (const r of batch) print({ topic: o.topic, partition: r.partition ?? -1, offset: null, key: keyText(r), latencyMs: Date.now() - sentAt, error: failure.message });
+        toReader.poke();
+      }
+    }
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+    if (ticker) clearInterval(ticker);
+    live?.stop();
+    await reader;
+    // What the reader queued after a failure was never sent: count it, never report it as delivered.
+    failed += queue.splice(0).length;
+    await producer.close().catch(() => {});
+  }
+
+  const summary: Summary = { acknowledged, failed, bytes, elapsedMs: Date.now() - started, interrupted: aborted() };
+  const problem = failure ?? readError;
+  if (!problem && acknowledged === 0 && !summary.interrupted) {
+    throw new KtoolError('EMPTY_INPUT', 'no messages: the input was empty', { exitCode: EXIT.usage, hint: 'pass messages as arguments, or pipe lines on stdin' });
+  }
+  if (o.report === 'summary' && o.json) out(io, summaryJson(summary));
+  else if (o.report === 'summary' || (o.report === 'each' && o.source.kind === 'stream')) err(io, summaryPretty(summary));
+
+  if (problem) {
+    if (acknowledged === 0 && failed <= 1 && problem === failure) throw failure;
+    const what = failure ? `${failed} of ${acknowledged + failed} messages were not acknowledged: ${failure.message}` : `${problem.message} (the ${acknowledged} messages before it were acknowledged)`;
+    throw new KtoolError(problem.code, what, { exitCode: problem.exitCode, ...(problem.hint ? { hint: problem.hint } : {}), cause: problem });
+  }
+  return { ...summary, deliveries };
+}
+
+/** Input items in arrays (one per chunk read), so the reader awaits once per chunk, not per record. */
+/** -p N on a topic without partition N: kafkajs would drop the records; say so before sending anything. */
+async function checkPartition(connection: ConnectionOptions, topic: string, partition: number): Promise<void> {
+  // A topic that does not exist yet is left to the producer, which may have the broker create it.
+  const count = (await topicOffsets(connection, topic).catch((e: KtoolError) => (e.code === 'UNKNOWN_TOPIC' ? [] : Promise.reject(e)))).length;
+  if (count > 0 && partition >= count) {
+    throw new KtoolError('UNKNOWN_PARTITION', `topic "${topic}" has no partition ${partition} (it has ${count}: 0-${count - 1})`, { exitCode: EXIT.failed, hint: 'pick a partition that exists; `ktopics describe` lists them' });
+  }
+}
+
+async function* items(source: Source): AsyncGenerator<Buffer[]> {
+  if (source.kind === 'args') yield source.values.map((v) => Buffer.from(v, 'utf8'));
+  else yield* splitRecordBatches(source.stream, source.delimiter);
+}
+
+/** One input item (an argument or a line) to a record, with the command's flags applied over what the input says. */
+function toRecord(item: Buffer, n: number, o: ProduceOptions, extraHeaders: Array<[string, Buffer]>): OutRecord {
+  const parse = o.parse ?? { kind: 'text' };
+  let r: InputRecord;
+  if (parse.kind === 'json') r = parseJsonRecord(item, n);
+  else if (parse.keySeparator) r = splitKey(item, parse.keySeparator);
+  else r = { key: null, value: item };
+  const headers = r.headers || extraHeaders.length > 0 ? [...(r.headers ?? []), ...extraHeaders] : [];
+  const partition = o.partition ?? r.partition;
+  return {
+    key: o.key !== undefined ? o.key : r.key,
+    value: o.tombstone && r.value !== null && r.value.length === 0 ? null : r.value,
+    ...(partition === undefined ? {} : { partition }),
+    ...(headers.length > 0 ? { headers } : {}),
+    ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }),
+  };
+}
+
+const size = (b: Buffer | string | null) => (b === null ? 0 : typeof b === 'string' ? Buffer.byteLength(b) : b.length);
+const recordBytes = (r: OutRecord) => size(r.key) + size(r.value);
+const rate = (n: number, ms: number) => (ms > 0 ? Math.round((n * 1000) / ms) : n);
+
+function keyText(r: OutRecord | undefined): string | null {
+  if (!r || r.key === null) return null;
+  return typeof r.key === 'string' ? r.key : r.key.toString('utf8');
+}

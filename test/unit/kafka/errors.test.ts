@@ -1,0 +1,65 @@
+import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSTopicMetadataNotLoaded } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { KtoolError } from '../../../lib/errors.js';
+import { mapKafkaError } from '../../../lib/kafka/index.js';
+
+const options = { brokers: ['127.0.0.1:9092'], timeoutMs: 10_000 };
+
+/** A broker error as kafkajs decodes it from a response. */
+function protocolError(type: string, code: number): KafkaJSProtocolError {
+  return new KafkaJSProtocolError(Object.assign(new Error(`broker said ${type}`), { type, code, retriable: true }));
+}
+
+const retried = (e: Error) => new KafkaJSNumberOfRetriesExceeded(e, { retryCount: 5, retryTime: 800 });
+const unknownTopic = () => protocolError('UNKNOWN_TOPIC_OR_PARTITION', 3);
+
+describe('mapKafkaError', () => {
+  it.each([
+    { what: 'the broker error itself', error: unknownTopic() },
+    // What producing to a missing topic with auto-creation off gives (kafkajs 2.2.4 against Kafka 3.9).
+    { what: 'KafkaJSNumberOfRetriesExceeded caused by it', error: retried(unknownTopic()) },
+    { what: 'two retry layers deep', error: retried(retried(unknownTopic())) },
+    { what: 'an originalError link', error: Object.assign(new Error('wrapped'), { originalError: retried(unknownTopic()) }) },
+    { what: 'KafkaJSTopicMetadataNotLoaded', error: new KafkaJSTopicMetadataNotLoaded('Topic metadata not loaded', { topic: 'orders' }) },
+    { what: 'KafkaJSTopicMetadataNotLoaded under a retry', error: retried(new KafkaJSTopicMetadataNotLoaded('Topic metadata not loaded', { topic: 'orders' })) },
+  ])('maps $what to UNKNOWN_TOPIC (exit 1) with how to create the topic', ({ error }) => {
+    const e = mapKafkaError(error, options, 'orders');
+    expect(e).toMatchObject({ code: 'UNKNOWN_TOPIC', exitCode: 1, message: 'topic "orders" does not exist', cause: error });
+    expect(e.hint).toMatch(/does not auto-create/);
+    expect(e.hint).toContain('kafka-topics.sh --bootstrap-server 127.0.0.1:9092 --create --topic orders');
+    expect(e.hint).toContain('kstack up --config auto.create.topics.enable=true');
+  });
+
+  it.each([
+    { what: 'no topic given', topic: undefined, error: retried(unknownTopic()), message: 'topic does not exist', example: '--topic NAME' },
+    { what: 'several topics', topic: 'a,b', error: unknownTopic(), message: 'topic "a,b" does not exist', example: '--topic NAME' },
+    { what: 'the topic from KafkaJSTopicMetadataNotLoaded', topic: undefined, error: new KafkaJSTopicMetadataNotLoaded('x', { topic: 'pay' }), message: 'topic "pay" does not exist', example: '--topic pay' },
+  ])('names the topic when it can: $what', ({ topic, error, message, example }) => {
+    const e = mapKafkaError(error, options, topic);
+    expect(e).toMatchObject({ code: 'UNKNOWN_TOPIC', message });
+    expect(e.hint).toContain(example);
+  });
+
+  it.each([
+    { what: 'a deeply wrapped MESSAGE_TOO_LARGE', error: retried(retried(protocolError('MESSAGE_TOO_LARGE', 10))), code: 'MESSAGE_TOO_LARGE', exitCode: 1 },
+    { what: 'a wrapped TOPIC_AUTHORIZATION_FAILED', error: retried(protocolError('TOPIC_AUTHORIZATION_FAILED', 29)), code: 'NOT_AUTHORIZED', exitCode: 1 },
+    { what: 'retries of a connection error', error: retried(new KafkaJSConnectionError('Connection error: ECONNREFUSED')), code: 'BROKER_UNREACHABLE', exitCode: 3 },
+    { what: 'retries of another broker error', error: retried(protocolError('NOT_LEADER_OR_FOLLOWER', 6)), code: 'BROKER_UNREACHABLE', exitCode: 3 },
+    { what: 'an unknown error', error: new Error('boom'), code: 'KAFKA_ERROR', exitCode: 1 },
+  ])('maps $what to $code', ({ error, code, exitCode }) => {
+    expect(mapKafkaError(error, options, 'orders')).toMatchObject({ code, exitCode });
+  });
+
+  it('stops on a cause chain that loops', () => {
+    const a: Error & { cause?: unknown } = new Error('a');
+    const b: Error & { cause?: unknown } = new Error('b');
+    a.cause = b;
+    b.cause = a;
+    expect(mapKafkaError(a, options)).toMatchObject({ code: 'KAFKA_ERROR', hint: expect.stringContaining('--debug') });
+  });
+
+  it('passes a KtoolError through', () => {
+    const original = new KtoolError('ACK_TIMEOUT', 'no acknowledgement', { exitCode: 3 });
+    expect(mapKafkaError(original, options)).toBe(original);
+  });
+});
