@@ -22,6 +22,8 @@ const program = new Command('kstack')
 Environment:
   KSTACK_HOME     where jars, configs and data live (default: .kstack/ in this package)
   KSTACK_RUN_DIR  the run directory alone (state, configs, logs, data), for a private stack
+  KSTACK_CACHE_DIR the jar cache alone (default: cache/ under KSTACK_HOME)
+  KSTACK_PORT     the default of up --port
 
 Which Kafka: \`kstack up\` starts the compose stack (${COMPOSE.file}: ZooKeeper, Kafka, Control Center) when a
 Docker engine answers and Docker Compose 2.17+ is installed, else one local KRaft broker (Java 17 + Maven).
@@ -47,7 +49,7 @@ const up = program
   .addOption(new Option('--brokers <n>', 'number of brokers').argParser(intInRange(1, 9)).default(1))
   .option('--zookeeper', 'run in ZooKeeper mode (Kafka 3.9 only) instead of KRaft', false)
   .addOption(new Option('--kafka <version>', 'Kafka version').choices(versionChoices).default(DEFAULT_KAFKA_LINE))
-  .addOption(new Option('--port <port>', 'client port of the first broker; other ports follow it').argParser(parsePort).default(DEFAULT_PORT))
+  .addOption(new Option('--port <port>', 'client port of the first broker; other ports follow it').argParser(parsePort).env('KSTACK_PORT').default(DEFAULT_PORT))
   .addOption(new Option('--heap <size>', 'maximum JVM heap per process').argParser(parseHeap).default('512m'))
   .addOption(new Option('--config <name=value>', 'a broker property for every broker, e.g. auto.create.topics.enable=false (repeatable)').argParser(collect((v) => v)).default([], 'none'))
   .addOption(new Option('--timeout <ms>', 'how long the stack may take to serve, jar download and image pulls not included (default: 90000 local, 300000 docker)').argParser(parseTimeoutMs))

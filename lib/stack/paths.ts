@@ -23,12 +23,13 @@ export interface StackPaths {
 
 /**
  * KSTACK_HOME (default: `.kstack/` in the package, git-ignored) holds `cache/` and `run/`;
- * KSTACK_RUN_DIR overrides the run directory alone, so tests get a private stack but share the jars.
+ * KSTACK_RUN_DIR overrides the run directory alone, so tests get a private stack but share the jars; KSTACK_CACHE_DIR
+ * overrides the jar cache alone.
  */
 export function stackPaths(env: NodeJS.ProcessEnv = process.env, overrides: Partial<StackPaths> = {}): StackPaths {
   const home = resolve(env.KSTACK_HOME ?? join(packageRoot(), '.kstack'));
   return {
-    cacheDir: resolve(overrides.cacheDir ?? join(home, 'cache')),
+    cacheDir: resolve(overrides.cacheDir ?? env.KSTACK_CACHE_DIR ?? join(home, 'cache')),
     runDir: resolve(overrides.runDir ?? env.KSTACK_RUN_DIR ?? join(home, 'run')),
   };
 }
