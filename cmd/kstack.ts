@@ -37,7 +37,7 @@ Examples:
   $ kstack up --config auto.create.topics.enable=false
   $ kstack up --config log.retention.ms=60000 --config log.retention.check.interval.ms=5000
   $ kstack up --secure             also SASL_PLAINTEXT, SSL and SASL_SSL listeners; prints the CA, user and profile file
-  $ eval "$(kstack up | tail -1)" && echo $KAFKA_BROKERS
+  $ export "$(kstack up | tail -1)" && echo $KAFKA_BROKERS
   $ kstack up --fresh --brokers 3  remove the recorded stack and its data, then start three brokers
   $ kstack stop --broker 2         stop broker 2 cleanly (--kill: SIGKILL, as a crash); its data stays
   $ kstack start --broker 2        start it again on its data; it rejoins the in-sync replicas
