@@ -189,10 +189,16 @@ async function restartProcesses(
   requireProgram(javaBin(), ['-version'], 'Java', 'install Java 17 or newer (Debian: apt-get install openjdk-17-jre-headless), or set JAVA_HOME');
   const procs = restarts.map((r) => r.process);
   if (procs.some((p) => !p.command)) await rebuildCommands(state, procs, o);
-  await assertPortsFree(
-    procs.flatMap((p) => [p.port, ...(p.controllerPort === undefined ? [] : [p.controllerPort])]),
-    state.host,
-  );
+  try {
+    await assertPortsFree(
+      procs.flatMap((p) => [p.port, ...(p.controllerPort === undefined ? [] : [p.controllerPort])]),
+      state.host,
+    );
+  } catch (e) {
+    // The recorded stack owns its ports: --port would ask for another stack.
+    if (!(e instanceof KtoolError)) throw e;
+    throw new KtoolError(e.code, `${e.message}, and ${procs.map(processName).join(', ')} of the recorded stack needs it`, { exitCode: e.exitCode, hint: 'stop whatever listens there, then run `kstack up` again; `kstack down` removes the recorded stack and its data' });
+  }
   const next: StackState = { ...state, status: 'running', processes: [...state.processes] };
   const deadline = Date.now() + o.timeoutMs;
   const relaunched: ProcessState[] = [];
