@@ -1,6 +1,6 @@
 // The local provider: Apache Kafka on this machine's JVM, from Maven Central jars. No Docker needed.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, KtoolError } from '../errors.js';
 import { describeBrokers } from '../kafka.js';
@@ -207,15 +207,13 @@ async function restartProcesses(
       const group = procs.filter((p) => p.role === role);
       if (group.length === 0) continue;
       o.progress(`restarting ${group.map(processName).join(', ')} on its data`);
-      const waits = group.map((p) => {
-        const from = fileSize(p.logFile);
-        const fresh = launch(p);
+      // One at a time into the state (a pid per launch), all waited for together.
+      const record = (fresh: ProcessState) => {
         relaunched.push(fresh);
-        next.processes = next.processes.map((x) => (x.role === p.role && x.id === p.id ? fresh : x));
-        return { fresh, from };
-      });
-      writeState(next);
-      await Promise.all(waits.map(({ fresh, from }) => waitForLogLine(fresh.logFile, new RegExp(fresh.command!.ready), { pid: fresh.pid, marker: fresh.marker, name: processName(fresh) }, deadline, from)));
+        next.processes = next.processes.map((x) => (x.role === fresh.role && x.id === fresh.id ? fresh : x));
+        writeState(next);
+      };
+      await Promise.all(group.map((p) => launchUntilReady(p, state.mode, deadline, record, o.progress)));
     }
     if (procs.some((p) => p.role === 'broker')) {
       o.progress('waiting for metadata from a client');
@@ -229,6 +227,37 @@ async function restartProcesses(
     throw e;
   }
   return next;
+}
+
+/**
+ * Launches a process and waits for its ready line. A ZooKeeper-mode broker that was killed leaves its registration
+ * (an ephemeral znode) until ZooKeeper expires its old session (zookeeper.session.timeout.ms, 18 s); a broker started
+ * before that exits with NodeExistsException, so it is launched again until the session is gone or the deadline.
+ */
+async function launchUntilReady(p: ProcessState, mode: StackState['mode'], deadline: number, record: (fresh: ProcessState) => void, progress: (text: string) => void): Promise<void> {
+  for (;;) {
+    const from = fileSize(p.logFile);
+    const fresh = launch(p);
+    record(fresh);
+    try {
+      await waitForLogLine(fresh.logFile, new RegExp(fresh.command!.ready), { pid: fresh.pid, marker: fresh.marker, name: processName(fresh) }, deadline, from);
+      return;
+    } catch (e) {
+      const stale = mode === 'zookeeper' && p.role === 'broker' && e instanceof KtoolError && e.code === 'START_FAILED' && /NodeExistsException/.test(readFrom(p.logFile, from));
+      if (!stale || Date.now() > deadline) throw e;
+      progress(`waiting for ZooKeeper to expire ${processName(p)}'s old session (up to 18 s)`);
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+}
+
+/** A log's text from a byte offset on: what one run of a process wrote. */
+function readFrom(file: string, offset: number): string {
+  try {
+    return readFileSync(file).subarray(offset).toString();
+  } catch {
+    return '';
+  }
 }
 
 /** State files written before kstack recorded command lines: rebuild them from the plan, as `up` wrote them. */
