@@ -209,6 +209,36 @@ describe.runIf(runLocalStackTests).sequential('kstack recovers a crashed stack o
     expect(h.kcatGroup('g3', topic)).toEqual([]);
   });
 
+  it('ZooKeeper mode: a killed broker comes back once ZooKeeper drops its old session; a killed ZooKeeper comes back alone', async () => {
+    const h = harness();
+    const port = await findFreeBlock(2, '127.0.0.1');
+    await h.ok('kstack', ['up', '--zookeeper', '--port', String(port)], UP_MS);
+    h.setBootstrap(`127.0.0.1:${port}`);
+    const topic = uniqueName('recoverzk');
+    await h.ok('ktopics', ['create', topic, '-P', '1', '-r', '1']);
+    await h.ok('kproduce', [topic, 'kept']);
+    const before = await h.status();
+    const [zk, broker] = before.processes;
+    expect([zk!.role, broker!.role]).toEqual(['zookeeper', 'broker']);
+
+    await h.killHard(broker!.pid);
+    const up = await h.ok('kstack', ['up'], UP_MS);
+    expect(up.stderr).toMatch(/restarted broker 1 \(was down\) on its data/);
+    const after = await h.status();
+    expect(after.running).toBe(true);
+    expect(after.processes[0]!.pid).toBe(zk!.pid);
+    expect((await h.ok('kconsume', [topic, '--from-beginning', '-e', '--raw'])).stdout.trim()).toBe('kept');
+
+    await h.killHard(zk!.pid);
+    expect((await h.status()).processes.map((p) => p.state)).toEqual(['down', 'up']);
+    const up2 = await h.ok('kstack', ['up'], UP_MS);
+    expect(up2.stderr).toMatch(/restarted ZooKeeper \(was down\) on its data/);
+    const last = await h.status();
+    expect(last.running).toBe(true);
+    expect(last.processes[1]!.pid).toBe(after.processes[1]!.pid);
+    expect((await h.ok('kconsume', [topic, '--from-beginning', '-e', '--raw'])).stdout.trim()).toBe('kept');
+  });
+
   it('stop and start name what is wrong: no stack, no such broker (exit 2)', async () => {
     const h = harness();
     const none = await h.kstack(['start', '--broker', '1']);
