@@ -12,6 +12,7 @@ import { run, type BinName } from '../support/bins.js';
 import { eventually, uniqueName } from '../support/kafka.js';
 import { runLocalStackTests } from '../support/java.js';
 
+/** How long one `kstack up` (or start) may take on a busy machine; each test's budget is a few of them. */
 const UP_MS = 180_000;
 let runDir: string | undefined;
 afterEach(async () => {
@@ -138,7 +139,7 @@ describe.runIf(runLocalStackTests).sequential('kstack recovers a crashed stack o
     const fresh = await h.ok('kstack', ['up', '--fresh', '--port', String(port)], UP_MS);
     expect(fresh.stderr).toMatch(/--fresh: removed the recorded stack and its data/);
     expect((await h.ok('ktopics', ['list', '--json'])).stdout).not.toContain(topic);
-  });
+  }, 6 * UP_MS);
 
   it('three brokers: kill -9 one, up restarts only it (same pids for the others); stop/start --broker moves the leader, shrinks the ISR and rejoins it', async () => {
     const h = harness();
@@ -207,7 +208,7 @@ describe.runIf(runLocalStackTests).sequential('kstack recovers a crashed stack o
     expect([last[2], last[3]]).toEqual([live[2], live[3]]);
     expect(await h.committed('g3')).toBe(4);
     expect(h.kcatGroup('g3', topic)).toEqual([]);
-  });
+  }, 8 * UP_MS);
 
   it('ZooKeeper mode: a killed broker comes back once ZooKeeper drops its old session; a killed ZooKeeper comes back alone', async () => {
     const h = harness();
@@ -237,7 +238,7 @@ describe.runIf(runLocalStackTests).sequential('kstack recovers a crashed stack o
     expect(last.running).toBe(true);
     expect(last.processes[1]!.pid).toBe(after.processes[1]!.pid);
     expect((await h.ok('kconsume', [topic, '--from-beginning', '-e', '--raw'])).stdout.trim()).toBe('kept');
-  });
+  }, 4 * UP_MS);
 
   it('stop and start name what is wrong: no stack, no such broker (exit 2)', async () => {
     const h = harness();
@@ -251,5 +252,5 @@ describe.runIf(runLocalStackTests).sequential('kstack recovers a crashed stack o
     expect(missing.stderr).toMatch(/error: the stack in .* has no broker 4\nhint: it has broker 1/);
     const running = await h.ok('kstack', ['start', '--broker', '1']);
     expect(running.stderr).toMatch(/broker 1 \(pid \d+\) already runs/);
-  });
+  }, 2 * UP_MS);
 });
