@@ -70,7 +70,8 @@ providerFlags(up, 'the Docker compose stack, or exit 4 if Docker is not availabl
     json: o.json,
     secure: o.secure,
     provider: provider(o),
-    localFlags: LOCAL_ONLY_FLAGS.filter((f) => cmd.getOptionValueSource(f) === 'cli'),
+    // --fresh is for the local stack too: over a recorded compose stack it is refused like the others.
+    localFlags: [...LOCAL_ONLY_FLAGS, 'fresh'].filter((f) => cmd.getOptionValueSource(f) === 'cli'),
     fresh: o.fresh,
   }),
 );

@@ -73,10 +73,6 @@ export function describeStack(s: { brokers: number; mode: string; kafka: string;
   return config ? `${shape}, config ${config}` : shape;
 }
 
-export function runningProcesses(state: StackState): ProcessState[] {
-  return state.processes.filter((p) => isOurs(p.pid, p.marker));
-}
-
 const SHAPE_KEYS = ['brokers', 'mode', 'kafka', 'basePort', 'host', 'config', 'secure'] as const satisfies ReadonlyArray<keyof ShapeRequest>;
 
 /** The shape `up` was asked for: the given options only; an unset --config or --secure asks for none. */
@@ -468,6 +464,7 @@ export async function startOne(options: { paths: StackPaths; target: ProcessTarg
     return { process: proc, alreadyRunning: true, elapsedMs: Date.now() - started };
   }
   const was = processCondition(proc, false) as 'stopped' | 'down';
+  // The heap only matters for a state file without command lines (before kstack had `start`): up's default then.
   const next = await restartProcesses(state, [{ process: proc, was }], { timeoutMs: options.timeoutMs, progress: options.onProgress ?? (() => {}), heap: '512m', cacheDir: options.paths.cacheDir });
   const fresh = next.processes.find((p) => p.role === proc.role && p.id === proc.id)!;
   return { process: fresh, alreadyRunning: false, elapsedMs: Date.now() - started };
