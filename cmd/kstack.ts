@@ -5,7 +5,7 @@ import { main } from '../lib/cli/run.js';
 import { collect, intInRange, parseHeap, parsePort, parseTimeoutMs } from '../lib/cli/options.js';
 import { interruptSignal } from '../lib/cli/signals.js';
 import { processIo } from '../lib/io.js';
-import { downCommand, fetchCommand, LOCAL_ONLY_FLAGS, logsCommand, statusCommand, upCommand } from '../lib/stack/commands.js';
+import { downCommand, fetchCommand, LOCAL_ONLY_FLAGS, logsCommand, startCommand, statusCommand, stopCommand, upCommand } from '../lib/stack/commands.js';
 import { COMPOSE, DEFAULT_KAFKA_LINE, DEFAULT_PORT, KAFKA_VERSIONS } from '../lib/stack/versions.js';
 
 const io = processIo();
@@ -30,7 +30,8 @@ Docker engine answers and Docker Compose 2.17+ is installed, else one local KRaf
 --docker / --local force one; down, status and logs act on the stack the run directory records.
 
 Examples:
-  $ kstack up                      Docker if it answers (localhost:9092, Control Center on :${COMPOSE.controlCenterPort}), else the JVM
+  $ kstack up                      Docker if it answers (localhost:9092, Control Center on :${COMPOSE.controlCenterPort}), else the JVM;
+                                   over a recorded stack: restart what is not running, on its data
   $ kstack up --local              one KRaft broker on 127.0.0.1:9092, on this machine's JVM
   $ kstack up --brokers 3          three brokers on 9092-9094 (controllers on 9095-9097)
   $ kstack up --zookeeper          Kafka 3.9 with ZooKeeper, like the compose stack
@@ -38,14 +39,17 @@ Examples:
   $ kstack up --config auto.create.topics.enable=false
   $ kstack up --config log.retention.ms=60000 --config log.retention.check.interval.ms=5000
   $ kstack up --secure             also SASL_PLAINTEXT, SSL and SASL_SSL listeners; prints the CA, user and profile file
-  $ eval "$(kstack up | tail -1)" && echo $KAFKA_BROKERS
+  $ export "$(kstack up | tail -1)" && echo $KAFKA_BROKERS
+  $ kstack up --fresh --brokers 3  remove the recorded stack and its data, then start three brokers
+  $ kstack stop --broker 2         stop broker 2 cleanly (--kill: SIGKILL, as a crash); its data stays
+  $ kstack start --broker 2        start it again on its data; it rejoins the in-sync replicas
   $ kstack status
   $ kstack logs kafka -f           follow the broker's log (local: broker-1, zookeeper; docker: a compose service)
   $ kstack down                    stop and remove the data (--keep to keep it)`);
 
 const up = program
   .command('up')
-  .description('start Kafka in the background and print KAFKA_BROKERS=... as the last line; does nothing if it already runs')
+  .description('start Kafka in the background and print KAFKA_BROKERS=... as the last line; over a recorded stack, bring back the processes that are not running, on their data (without flags: whatever stack is recorded)')
   .addOption(new Option('--brokers <n>', 'number of brokers').argParser(intInRange(1, 9)).default(1))
   .option('--zookeeper', 'run in ZooKeeper mode (Kafka 3.9 only) instead of KRaft', false)
   .addOption(new Option('--kafka <version>', 'Kafka version').choices(versionChoices).default(DEFAULT_KAFKA_LINE))
@@ -54,8 +58,9 @@ const up = program
   .addOption(new Option('--config <name=value>', 'a broker property for every broker, e.g. auto.create.topics.enable=false (repeatable)').argParser(collect((v) => v)).default([], 'none'))
   .addOption(new Option('--timeout <ms>', 'how long the stack may take to serve, jar download and image pulls not included (default: 90000 local, 300000 docker)').argParser(parseTimeoutMs))
   .option('--secure', 'also SASL_PLAINTEXT, SSL and SASL_SSL listeners (KRaft), with a generated CA, certificates and SASL user', false)
+  .option('--fresh', 'remove the recorded local stack and its data first, then start a new one', false)
   .option('--json', 'also print the stack as one JSON line before KAFKA_BROKERS=...', false);
-providerFlags(up, 'the Docker compose stack, or exit 4 if Docker is not available', "the local broker on this machine's JVM, even if Docker answers", LOCAL_ONLY_FLAGS).action((o, cmd: Command) =>
+providerFlags(up, 'the Docker compose stack, or exit 4 if Docker is not available', "the local broker on this machine's JVM, even if Docker answers", [...LOCAL_ONLY_FLAGS, 'fresh']).action((o, cmd: Command) =>
   upCommand(io, {
     brokers: o.brokers,
     zookeeper: o.zookeeper,
@@ -67,9 +72,28 @@ providerFlags(up, 'the Docker compose stack, or exit 4 if Docker is not availabl
     json: o.json,
     secure: o.secure,
     provider: provider(o),
-    localFlags: LOCAL_ONLY_FLAGS.filter((f) => cmd.getOptionValueSource(f) === 'cli'),
+    // --fresh is for the local stack too: over a recorded compose stack it is refused like the others.
+    localFlags: [...LOCAL_ONLY_FLAGS, 'fresh'].filter((f) => cmd.getOptionValueSource(f) === 'cli'),
+    fresh: o.fresh,
   }),
 );
+
+program
+  .command('stop')
+  .description('stop one broker of the running local stack, keeping its data (status shows it "stopped"); `kstack start` or `kstack up` brings it back')
+  .requiredOption('--broker <n>', 'the broker to stop (its node id: 1, 2, ...)', intInRange(1, 9))
+  .option('--kill', 'SIGKILL at once, as a crash, instead of a clean shutdown', false)
+  .addOption(new Option('--timeout <ms>', 'how long a clean shutdown may take before the broker is killed').argParser(parseTimeoutMs).default(30_000))
+  .option('--json', 'print what was stopped as one JSON line', false)
+  .action((o) => stopCommand(io, { target: { role: 'broker', id: o.broker }, kill: o.kill, timeoutMs: o.timeout, json: o.json }));
+
+program
+  .command('start')
+  .description('start one stopped (or crashed) broker of the local stack again, on its data, and wait until it serves')
+  .requiredOption('--broker <n>', 'the broker to start (its node id: 1, 2, ...)', intInRange(1, 9))
+  .addOption(new Option('--timeout <ms>', 'how long the broker may take to serve (default: 90000)').argParser(parseTimeoutMs))
+  .option('--json', 'print the started broker as one JSON line', false)
+  .action((o) => startCommand(io, { target: { role: 'broker', id: o.broker }, ...(o.timeout ? { timeoutMs: o.timeout } : {}), json: o.json }));
 
 providerFlags(
   program

@@ -5,14 +5,15 @@ import { interrupted } from '../cli/run.js';
 import { paint, progress } from '../cli/style.js';
 import { chooseForUp, chooseRecorded, describeShape, describeStack, machineEnvironment, providers, type ProviderRequest, type StackEnvironment } from './index.js';
 import { describeDockerStack, DOCKER_TIMEOUT_MS, type DockerState, type DockerStatusResult } from './docker.js';
-import { runningProcesses } from './local.js';
+import { startOne, stopOne, type ProcessTarget } from './local.js';
+import { describeRestarts } from './recover.js';
 import type { ComposeService } from './compose.js';
 import { ensureJars, cachedJars } from './maven.js';
 import { stackPaths, type StackPaths } from './paths.js';
 import { describeOverrides, parseBrokerOverrides } from './overrides.js';
 import { MAX_BROKERS, portSpan, type StackMode } from './plan.js';
 import { DEFAULT_HOST, KAFKA_VERSIONS, findKafkaVersion, type KafkaVersion } from './versions.js';
-import { readState, removeStack, stateOverrides, type SecureState, type StackState } from './state.js';
+import { processName, stateOverrides, type ProcessCondition, type SecureState, type ShapeRequest, type StackState } from './state.js';
 
 export interface UpCommandOptions {
   brokers: number;
@@ -29,9 +30,14 @@ export interface UpCommandOptions {
   secure?: boolean;
   /** `--local` / `--docker`; kstack decides when absent. */
   provider?: ProviderRequest;
-  /** The local-broker flags given on the command line (`brokers`, `port`, ...): they pick the local broker. */
+  /** The local-broker flags given on the command line (`brokers`, `port`, ...): they pick the local broker, and only they must match a recorded stack. */
   localFlags?: string[];
+  /** `--fresh`: remove the recorded stack and its data, then start a new one. */
+  fresh?: boolean;
 }
+
+/** Which part of the recorded shape each local flag asks for (`--heap` is not part of it). */
+const FLAG_SHAPE: Record<string, keyof ShapeRequest | undefined> = { brokers: 'brokers', zookeeper: 'mode', kafka: 'kafka', port: 'basePort', config: 'config', secure: 'secure' };
 
 /** Flags only the local broker has: the compose stack's shape is its compose file. */
 export const LOCAL_ONLY_FLAGS = ['brokers', 'zookeeper', 'kafka', 'port', 'heap', 'config', 'secure'] as const;
@@ -85,17 +91,25 @@ export async function upCommand(io: Io, o: UpCommandOptions, paths: StackPaths =
       timeoutMs: o.timeoutMs ?? LOCAL_TIMEOUT_MS,
       paths,
       onProgress: (t) => spinner.update(t),
+      given: (o.localFlags ?? []).flatMap((f) => FLAG_SHAPE[f] ?? []),
+      ...(o.fresh ? { fresh: true } : {}),
     });
     const s = result.state;
     const seconds = (result.elapsedMs / 1000).toFixed(1);
     if (result.alreadyRunning) {
       spinner.stop();
       err(io, `kstack: already running: ${describeStack(s)} at ${s.bootstrap}`);
+    } else if (result.restarted.length) {
+      spinner.succeed(`kstack: restarted ${describeRestarts(result.restarted)} on its data; ${describeStack(s)} at ${s.bootstrap} in ${seconds} s`);
     } else {
+      if (result.removedData) err(io, 'kstack: --fresh: removed the recorded stack and its data');
       spinner.succeed(`kstack: started ${describeStack(s)} at ${s.bootstrap} in ${seconds} s`);
     }
     if (s.secure) for (const line of secureLines(s.secure)) err(io, `kstack: ${line}`);
-    if (o.json) out(io, JSON.stringify({ ...summary(s), alreadyRunning: result.alreadyRunning, elapsedMs: result.elapsedMs }));
+    if (o.json) {
+      const restarted = result.restarted.map((r) => ({ role: r.process.role, id: r.process.id, was: r.was, pid: s.processes.find((p) => p.role === r.process.role && p.id === r.process.id)?.pid }));
+      out(io, JSON.stringify({ ...summary(s), alreadyRunning: result.alreadyRunning, restarted, removedData: result.removedData, elapsedMs: result.elapsedMs }));
+    }
     out(io, brokersLine(s));
   } catch (e) {
     spinner.fail('kstack: could not start Kafka');
@@ -104,9 +118,6 @@ export async function upCommand(io: Io, o: UpCommandOptions, paths: StackPaths =
 }
 
 async function upDocker(io: Io, o: UpCommandOptions, paths: StackPaths, machine: StackEnvironment): Promise<void> {
-  // A local state left by processes that all died means nothing now (chooseForUp refused a live one); Docker's takes its place.
-  const stale = readState(paths.runDir);
-  if (stale && stale.status === 'running' && runningProcesses(stale).length === 0) removeStack(paths.runDir);
   const spinner = progress(io, 'starting the compose stack');
   try {
     const result = await providers(machine).docker.up({ paths, timeoutMs: o.timeoutMs ?? DOCKER_TIMEOUT_MS, onProgress: (t) => spinner.update(t) });
@@ -168,13 +179,21 @@ export async function statusCommand(io: Io, o: { json: boolean; provider?: Provi
   if (chooseRecorded(o.provider ?? 'auto', paths.runDir) === 'docker') return statusDocker(io, o, await providers(machine).docker.status({ paths }));
   const st = providers(machine).local.status({ paths });
   if (o.json) {
-    out(io, JSON.stringify({ running: st.running, ...(st.state ? summary(st.state) : {}), processes: st.processes.map(({ role, id, port, controllerPort, pid, running, logFile }) => ({ role, id, port, controllerPort, pid, running, logFile })) }));
+    out(io, JSON.stringify({ running: st.running, ...(st.state ? summary(st.state) : {}), processes: st.processes.map(({ role, id, port, controllerPort, pid, running, condition, stopped, logFile }) => ({ role, id, port, controllerPort, pid, running, state: condition, ...(stopped ? { stopped } : {}), logFile })) }));
     return;
   }
   const s = st.state;
   if (!s) return out(io, `not running (no stack in ${paths.runDir})`);
   const c = paint(io, 'stdout');
-  const headline = st.running ? c.green('running') : s.status === 'kept' ? c.yellow('stopped, data kept') : c.red('degraded: some processes are not running');
+  const crashed = st.processes.filter((p) => p.condition === 'down');
+  const held = st.processes.filter((p) => p.condition === 'stopped');
+  const headline = st.running
+    ? c.green('running')
+    : s.status === 'kept'
+      ? c.yellow('stopped, data kept')
+      : crashed.length
+        ? c.red('degraded: some processes are not running (kstack up restarts them)')
+        : c.yellow(`degraded: ${held.map(processName).join(', ')} stopped by kstack stop (kstack start or kstack up restarts ${held.length === 1 ? 'it' : 'them'})`);
   out(io, `${headline}: ${describeShape(s)}`);
   out(io, `bootstrap  ${s.bootstrap}`);
   out(io, `data dir   ${s.runDir}`);
@@ -184,9 +203,11 @@ export async function statusCommand(io: Io, o: { json: boolean; provider?: Provi
   if (s.secure) for (const line of secureLines(s.secure)) out(io, `secure     ${line.trim()}`);
   for (const p of st.processes) {
     const ports = p.controllerPort ? `${p.port} (controller ${p.controllerPort})` : String(p.port);
-    out(io, `${p.role.padEnd(9)} ${String(p.id).padEnd(2)} port ${ports.padEnd(22)} pid ${String(p.pid).padEnd(8)} ${p.running ? c.green('up') : c.red('down')}  log ${p.logFile}`);
+    out(io, `${p.role.padEnd(9)} ${String(p.id).padEnd(2)} port ${ports.padEnd(22)} pid ${String(p.pid).padEnd(8)} ${CONDITION_COLOUR[p.condition](c)(p.condition.padEnd(7))} log ${p.logFile}`);
   }
 }
+
+const CONDITION_COLOUR: Record<ProcessCondition, (c: ReturnType<typeof paint>) => (t: string) => string> = { up: (c) => c.green, stopped: (c) => c.yellow, down: (c) => c.red };
 
 function statusDocker(io: Io, o: { json: boolean }, st: DockerStatusResult): void {
   if (o.json) {
@@ -233,6 +254,60 @@ export async function logsCommand(io: Io, o: LogsCommandOptions, paths: StackPat
   const write = (chunk: Buffer | string, stream: 'stdout' | 'stderr') => void (stream === 'stderr' ? io.stderr : io.stdout).write(chunk);
   await providers(machine)[name].logs({ paths, ...(o.service ? { service: o.service } : {}), lines: o.lines, follow: o.follow, write, ...(o.signal ? { signal: o.signal } : {}) });
   if (o.signal?.aborted) throw interrupted('kstack logs');
+}
+
+/** `kstack stop --broker N` / `kstack start --broker N` act on the local stack only: the compose stack has `docker compose stop`. */
+function requireLocal(paths: StackPaths, verb: string): void {
+  if (chooseRecorded('auto', paths.runDir) === 'docker') {
+    throw new KtoolError('USAGE', `kstack ${verb} acts on a local stack, and ${paths.runDir} records the Docker compose stack`, { exitCode: EXIT.usage, hint: `use \`docker compose ${verb} kafka\`` });
+  }
+}
+
+export interface StopCommandOptions {
+  target: ProcessTarget;
+  /** SIGKILL at once, as a crash; else SIGTERM, then SIGKILL after timeoutMs. */
+  kill: boolean;
+  timeoutMs: number;
+  json: boolean;
+}
+
+export async function stopCommand(io: Io, o: StopCommandOptions, paths: StackPaths = stackPaths(io.env)): Promise<void> {
+  requireLocal(paths, 'stop');
+  const spinner = progress(io, `stopping ${processName(o.target)}`);
+  let result;
+  try {
+    result = await stopOne({ paths, target: o.target, kill: o.kill, timeoutMs: o.timeoutMs });
+  } finally {
+    spinner.stop();
+  }
+  const p = result.process;
+  if (o.json) return out(io, JSON.stringify({ role: p.role, id: p.id, pid: p.pid, outcome: result.outcome }));
+  const what = { stopped: 'stopped', killed: 'killed (SIGKILL)', 'not-running': 'was not running' }[result.outcome];
+  err(io, `kstack: ${processName(p)} (pid ${p.pid}) ${what}; its data is kept (kstack start --${p.role} ${p.id} brings it back)`);
+}
+
+export interface StartCommandOptions {
+  target: ProcessTarget;
+  /** How long the process may take to serve again. */
+  timeoutMs?: number;
+  json: boolean;
+}
+
+export async function startCommand(io: Io, o: StartCommandOptions, paths: StackPaths = stackPaths(io.env)): Promise<void> {
+  requireLocal(paths, 'start');
+  const spinner = progress(io, `starting ${processName(o.target)}`);
+  try {
+    const result = await startOne({ paths, target: o.target, timeoutMs: o.timeoutMs ?? LOCAL_TIMEOUT_MS, onProgress: (t) => spinner.update(t) });
+    const p = result.process;
+    if (result.alreadyRunning) {
+      spinner.stop();
+      err(io, `kstack: ${processName(p)} (pid ${p.pid}) already runs`);
+    } else spinner.succeed(`kstack: started ${processName(p)} (pid ${p.pid}) on its data in ${(result.elapsedMs / 1000).toFixed(1)} s`);
+    if (o.json) out(io, JSON.stringify({ role: p.role, id: p.id, pid: p.pid, alreadyRunning: result.alreadyRunning, elapsedMs: result.elapsedMs }));
+  } catch (e) {
+    spinner.fail(`kstack: could not start ${processName(o.target)}`);
+    throw e;
+  }
 }
 
 /** Resolves jars ahead of time (CI, offline later); prints where they are. */

@@ -109,10 +109,9 @@ export function recordedProvider(runDir: string): ProviderName | undefined {
   return readState(runDir) ? 'local' : undefined;
 }
 
-/** A local state that still means something: processes alive, or data kept by `down --keep`. A dead stack is restarted by `up` anyway. */
+/** A recorded local stack, whether its processes run, crashed or were stopped: `up` brings it back on its data. */
 function liveLocal(runDir: string): boolean {
-  const s = readState(runDir);
-  return !!s && (s.status === 'kept' || local.runningProcesses(s).length > 0);
+  return readState(runDir) !== undefined;
 }
 
 /**

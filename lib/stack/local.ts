@@ -1,6 +1,6 @@
 // The local provider: Apache Kafka on this machine's JVM, from Maven Central jars. No Docker needed.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, KtoolError } from '../errors.js';
 import { describeBrokers } from '../kafka/index.js';
@@ -8,10 +8,27 @@ import { ensureJars } from './maven.js';
 import type { StackPaths } from './paths.js';
 import { newClusterId, planStack, type NodePlan, type StackOptions, type StackPlan } from './plan.js';
 import { assertPortsFree } from './ports.js';
-import { javaBin, isOurs, requireProgram, runToEnd, spawnDetached, stopProcess, waitForLogLine } from './process.js';
+import { fileSize, javaBin, isOurs, requireProgram, runToEnd, spawnDetached, stopProcess, waitForLogLine } from './process.js';
 import { brokerProperties, loggingConfig, readyLine, renderProperties, zookeeperProperties } from './properties.js';
 import { describeOverrides, type BrokerOverrides } from './overrides.js';
-import { readState, removeStack, sameShape, writeState, type ProcessState, type SecureState, type StackState } from './state.js';
+import { decideUp, type Restart } from './recover.js';
+import {
+  processCondition,
+  processName,
+  readState,
+  removeStack,
+  ROLE_ORDER,
+  stateOverrides,
+  writeState,
+  type LaunchCommand,
+  type ProcessCondition,
+  type ProcessRole,
+  type ProcessState,
+  type SecureState,
+  type ShapeRequest,
+  type StackState,
+} from './state.js';
+import { findKafkaVersion } from './versions.js';
 import { generateSecurity, loadSecurity, SASL_MECHANISMS, scramFormatArgs, writeProfiles, type SecureMaterial } from './secure.js';
 
 export interface UpOptions extends StackOptions {
@@ -19,11 +36,19 @@ export interface UpOptions extends StackOptions {
   /** How long the processes may take to serve, after the jars are resolved. */
   timeoutMs: number;
   onProgress?: (text: string) => void;
+  /** The shape options given as flags; the others mean "as recorded". Absent: all of them (an exact shape). */
+  given?: ReadonlyArray<keyof ShapeRequest>;
+  /** Remove the recorded stack and its data first (`up --fresh`). */
+  fresh?: boolean;
 }
 
 export interface UpResult {
   state: StackState;
   alreadyRunning: boolean;
+  /** The processes `up` brought back on their data, and why they were not running; empty for a new stack. */
+  restarted: Restart[];
+  /** `--fresh` removed a recorded stack and its data before starting this one. */
+  removedData: boolean;
   elapsedMs: number;
 }
 
@@ -48,37 +73,42 @@ export function describeStack(s: { brokers: number; mode: string; kafka: string;
   return config ? `${shape}, config ${config}` : shape;
 }
 
-export function runningProcesses(state: StackState): ProcessState[] {
-  return state.processes.filter((p) => isOurs(p.pid, p.marker));
+const SHAPE_KEYS = ['brokers', 'mode', 'kafka', 'basePort', 'host', 'config', 'secure'] as const satisfies ReadonlyArray<keyof ShapeRequest>;
+
+/** The shape `up` was asked for: the given options only; an unset --config or --secure asks for none. */
+function requestedShape(o: UpOptions): ShapeRequest {
+  const full: Required<ShapeRequest> = { brokers: o.brokers, mode: o.mode, kafka: o.kafka, basePort: o.basePort, host: o.host, config: o.config ?? {}, secure: o.secure === true };
+  const given = o.given ?? SHAPE_KEYS;
+  return Object.fromEntries(SHAPE_KEYS.filter((k) => given.includes(k)).map((k) => [k, full[k]])) as ShapeRequest;
 }
 
+/**
+ * `kstack up`: start the stack; or, over a recorded one, bring back exactly the processes that do not run, on their
+ * data (see decideUp). Data is removed only with `fresh`.
+ */
 export async function up(options: UpOptions): Promise<UpResult> {
   const started = Date.now();
+  const { runDir } = options.paths;
+  const existing = readState(runDir);
+  const decision = decideUp(existing, (p) => isOurs(p.pid, p.marker), { shape: requestedShape(options), fresh: options.fresh === true }, describeStack);
+  if (decision.action === 'refuse') throw decision.error;
+  if (decision.action === 'none') return { state: existing!, alreadyRunning: true, restarted: [], removedData: false, elapsedMs: Date.now() - started };
+  if (decision.action === 'restart') {
+    const state = await restartProcesses(existing!, decision.restart, { timeoutMs: options.timeoutMs, progress: options.onProgress ?? (() => {}), heap: options.heap, cacheDir: options.paths.cacheDir });
+    return { state, alreadyRunning: false, restarted: decision.restart, removedData: false, elapsedMs: Date.now() - started };
+  }
+  if (decision.removeFirst) {
+    options.onProgress?.('removing the recorded stack and its data (--fresh)');
+    await stopAll(decision.removeFirst, 15_000);
+    removeStack(runDir);
+  }
+  const state = await startNew(options);
+  return { state, alreadyRunning: false, restarted: [], removedData: decision.removeFirst !== undefined, elapsedMs: Date.now() - started };
+}
+
+async function startNew(options: UpOptions): Promise<StackState> {
   const progress = options.onProgress ?? (() => {});
   const { runDir, cacheDir } = options.paths;
-  const existing = readState(runDir);
-  let reuseData = false;
-  if (existing) {
-    const alive = runningProcesses(existing);
-    if (alive.length === existing.processes.length && existing.status === 'running') {
-      if (sameShape(existing, options)) return { state: existing, alreadyRunning: true, elapsedMs: Date.now() - started };
-      throw new KtoolError('STACK_RUNNING', `a different stack already runs from ${runDir} (${describeStack(existing)} at ${existing.bootstrap})`, {
-        exitCode: EXIT.usage,
-        hint: 'stop it first with `kstack down`, or give this one its own KSTACK_RUN_DIR and --port',
-      });
-    }
-    // Some processes died, or `down --keep` left the data: stop what is left, then restart on the same data if the shape matches.
-    for (const p of alive) await stopProcess(p.pid, p.marker, 15_000);
-    reuseData = existing.status === 'kept' && sameShape(existing, options);
-    if (existing.status === 'kept' && !reuseData) {
-      throw new KtoolError('STACK_KEPT', `${runDir} holds kept data of another stack (${describeStack(existing)})`, {
-        exitCode: EXIT.usage,
-        hint: 'start it with the same flags, or remove its data with `kstack down`',
-      });
-    }
-    if (!reuseData) removeStack(runDir);
-  }
-
   requireProgram(javaBin(), ['-version'], 'Java', 'install Java 17 or newer (Debian: apt-get install openjdk-17-jre-headless), or set JAVA_HOME');
   const plan = planStack(options, runDir);
   await assertPortsFree(plan.ports, plan.host);
@@ -86,10 +116,10 @@ export async function up(options: UpOptions): Promise<UpResult> {
   const classpath = join(jars, '*');
 
   if (plan.secure) progress('creating certificates and users');
-  const security = plan.secure ? ((reuseData ? loadSecurity(runDir) : undefined) ?? (await generateSecurity(runDir, plan.host))) : undefined;
+  const security = plan.secure ? await generateSecurity(runDir, plan.host) : undefined;
   const logging = writeConfigs(plan, security);
-  const clusterId = reuseData && existing?.clusterId ? existing.clusterId : newClusterId(randomBytes);
-  if (plan.mode === 'kraft' && !reuseData) {
+  const clusterId = newClusterId(randomBytes);
+  if (plan.mode === 'kraft') {
     progress('formatting storage');
     await Promise.all(
       brokers(plan).map((node) =>
@@ -122,26 +152,126 @@ export async function up(options: UpOptions): Promise<UpResult> {
     const zk = plan.nodes.find((n) => n.role === 'zookeeper');
     if (zk) {
       progress('starting ZooKeeper');
-      const p = launch(plan, zk, classpath, logging.jvmFlag, 'org.apache.zookeeper.server.quorum.QuorumPeerMain');
+      const p = launch(processState(zk, launchCommand(plan, zk, classpath, logging.jvmFlag)));
       state.processes.push(p);
       writeState(state);
-      await waitForLogLine(zk.logFile, readyLine(plan, zk), { pid: p.pid, marker: p.marker, name: 'ZooKeeper' }, deadline);
+      await waitForLogLine(zk.logFile, new RegExp(p.command!.ready), { pid: p.pid, marker: p.marker, name: 'ZooKeeper' }, deadline);
     }
     progress(`starting ${describeShape(state)}`);
-    const launched = brokers(plan).map((node) => ({ node, proc: launch(plan, node, classpath, logging.jvmFlag, 'kafka.Kafka') }));
-    state.processes.push(...launched.map((l) => l.proc));
+    const launched = brokers(plan).map((node) => launch(processState(node, launchCommand(plan, node, classpath, logging.jvmFlag))));
+    state.processes.push(...launched);
     writeState(state);
-    await Promise.all(
-      launched.map(({ node, proc }) => waitForLogLine(node.logFile, readyLine(plan, node), { pid: proc.pid, marker: proc.marker, name: `broker ${node.id}` }, deadline)),
-    );
+    await Promise.all(launched.map((p) => waitForLogLine(p.logFile, new RegExp(p.command!.ready), { pid: p.pid, marker: p.marker, name: `broker ${p.id}` }, deadline)));
     progress('waiting for metadata from a client');
-    await awaitMetadata(plan, deadline);
+    await awaitMetadata(state, brokerIds(state), deadline);
   } catch (e) {
     await stopAll(state, 10_000);
     removeStack(runDir);
     throw e;
   }
-  return { state, alreadyRunning: false, elapsedMs: Date.now() - started };
+  return state;
+}
+
+/**
+ * Starts the given processes again from their recorded command lines, on their data, role by role (ZooKeeper before
+ * brokers), then waits for each to log that it serves and for a client's metadata to list every running broker. If one
+ * fails, the ones started here are stopped again and the data stays: `kstack up` may try again, `kstack down` removes it.
+ */
+async function restartProcesses(
+  state: StackState,
+  restarts: Restart[],
+  o: { timeoutMs: number; progress: (text: string) => void; heap: string; cacheDir: string },
+): Promise<StackState> {
+  requireProgram(javaBin(), ['-version'], 'Java', 'install Java 17 or newer (Debian: apt-get install openjdk-17-jre-headless), or set JAVA_HOME');
+  const procs = restarts.map((r) => r.process);
+  if (procs.some((p) => !p.command)) await rebuildCommands(state, procs, o);
+  try {
+    await assertPortsFree(
+      procs.flatMap((p) => [p.port, ...(p.controllerPort === undefined ? [] : [p.controllerPort])]),
+      state.host,
+    );
+  } catch (e) {
+    // The recorded stack owns its ports: --port would ask for another stack.
+    if (!(e instanceof KtoolError)) throw e;
+    throw new KtoolError(e.code, `${e.message}, and ${procs.map(processName).join(', ')} of the recorded stack needs it`, { exitCode: e.exitCode, hint: 'stop whatever listens there, then run `kstack up` again; `kstack down` removes the recorded stack and its data' });
+  }
+  const next: StackState = { ...state, status: 'running', processes: [...state.processes] };
+  const deadline = Date.now() + o.timeoutMs;
+  const relaunched: ProcessState[] = [];
+  try {
+    for (const role of ROLE_ORDER) {
+      const group = procs.filter((p) => p.role === role);
+      if (group.length === 0) continue;
+      o.progress(`restarting ${group.map(processName).join(', ')} on its data`);
+      // One at a time into the state (a pid per launch), all waited for together.
+      const record = (fresh: ProcessState) => {
+        relaunched.push(fresh);
+        next.processes = next.processes.map((x) => (x.role === fresh.role && x.id === fresh.id ? fresh : x));
+        writeState(next);
+      };
+      await Promise.all(group.map((p) => launchUntilReady(p, state.mode, deadline, record, o.progress)));
+    }
+    if (procs.some((p) => p.role === 'broker')) {
+      o.progress('waiting for metadata from a client');
+      await awaitMetadata(next, brokerIds(next, (p) => isOurs(p.pid, p.marker)), deadline);
+    }
+  } catch (e) {
+    await Promise.all(relaunched.map((p) => stopProcess(p.pid, p.marker, 10_000)));
+    if (e instanceof KtoolError && !e.hint) {
+      throw new KtoolError(e.code, e.message, { exitCode: e.exitCode, cause: e, hint: 'the data is kept: `kstack logs` shows why, `kstack up` tries again, `kstack down` removes the stack and its data' });
+    }
+    throw e;
+  }
+  return next;
+}
+
+/**
+ * Launches a process and waits for its ready line. A ZooKeeper-mode broker that was killed leaves its registration
+ * (an ephemeral znode) until ZooKeeper expires its old session (zookeeper.session.timeout.ms, 18 s); a broker started
+ * before that exits with NodeExistsException, so it is launched again until the session is gone or the deadline.
+ */
+async function launchUntilReady(p: ProcessState, mode: StackState['mode'], deadline: number, record: (fresh: ProcessState) => void, progress: (text: string) => void): Promise<void> {
+  for (;;) {
+    const from = fileSize(p.logFile);
+    const fresh = launch(p);
+    record(fresh);
+    try {
+      await waitForLogLine(fresh.logFile, new RegExp(fresh.command!.ready), { pid: fresh.pid, marker: fresh.marker, name: processName(fresh) }, deadline, from);
+      return;
+    } catch (e) {
+      const stale = mode === 'zookeeper' && p.role === 'broker' && e instanceof KtoolError && e.code === 'START_FAILED' && /NodeExistsException/.test(readFrom(p.logFile, from));
+      if (!stale || Date.now() > deadline) throw e;
+      progress(`waiting for ZooKeeper to expire ${processName(p)}'s old session (up to 18 s)`);
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+}
+
+/** A log's text from a byte offset on: what one run of a process wrote. */
+function readFrom(file: string, offset: number): string {
+  try {
+    return readFileSync(file).subarray(offset).toString();
+  } catch {
+    return '';
+  }
+}
+
+/** State files written before kstack recorded command lines: rebuild them from the plan, as `up` wrote them. */
+async function rebuildCommands(state: StackState, procs: ProcessState[], o: { heap: string; cacheDir: string; progress: (text: string) => void }): Promise<void> {
+  const kafka = findKafkaVersion(state.kafka);
+  if (!kafka) throw new KtoolError('STACK_UNKNOWN', `${state.runDir} records Kafka ${state.kafka}, which this kstack cannot run`, { exitCode: EXIT.usage, hint: 'remove it with `kstack down`' });
+  const plan = planStack({ brokers: state.brokers, mode: state.mode, kafka, host: state.host, basePort: state.basePort, heap: o.heap, config: stateOverrides(state), secure: state.secure !== undefined }, state.runDir);
+  const jars = await ensureJars(kafka, o.cacheDir, () => o.progress(`resolving Kafka ${kafka.version} jars from Maven Central (first time only)`));
+  const logging = writeConfigs(plan, plan.secure ? loadSecurity(state.runDir) : undefined);
+  for (const p of procs) {
+    const node = plan.nodes.find((n) => n.role === p.role && n.id === p.id);
+    if (node) p.command = launchCommand(plan, node, join(jars, '*'), logging.jvmFlag);
+  }
+}
+
+/** Broker ids of the stack, or those whose process passes `keep`. */
+function brokerIds(state: StackState, keep: (p: ProcessState) => boolean = () => true): number[] {
+  return state.processes.filter((p) => p.role === 'broker' && keep(p)).map((p) => p.id);
 }
 
 function brokers(plan: StackPlan): NodePlan[] {
@@ -174,44 +304,55 @@ function writeConfigs(plan: StackPlan, security?: SecureMaterial): { jvmFlag: st
   return { jvmFlag: [...jvmFlag, `-Dkafka.logs.dir=${join(plan.runDir, 'nodes')}`] };
 }
 
-function launch(plan: StackPlan, node: NodePlan, classpath: string, loggingFlags: string[], mainClass: string): ProcessState {
+/** The command line of one node, recorded in the state so that `up` and `start` can run it again as it was. */
+function launchCommand(plan: StackPlan, node: NodePlan, classpath: string, loggingFlags: string[]): LaunchCommand {
   const heap = [`-Xmx${plan.heap}`, '-Xms128m'];
-  const pid = spawnDetached(javaBin(), [...heap, ...JVM_FLAGS, ...loggingFlags, '-cp', classpath, mainClass, node.configFile], node.logFile, node.dir);
+  const mainClass = node.role === 'zookeeper' ? 'org.apache.zookeeper.server.quorum.QuorumPeerMain' : 'kafka.Kafka';
+  return { bin: javaBin(), args: [...heap, ...JVM_FLAGS, ...loggingFlags, '-cp', classpath, mainClass, node.configFile], cwd: node.dir, ready: readyLine(plan, node).source };
+}
+
+function processState(node: NodePlan, command: LaunchCommand): ProcessState {
   return {
     role: node.role,
     id: node.id,
     port: node.port,
     ...(node.controllerPort === undefined ? {} : { controllerPort: node.controllerPort }),
-    pid,
+    pid: 0,
     marker: node.configFile,
     logFile: node.logFile,
+    command,
   };
 }
 
-/** Ready means a client gets metadata listing every broker, not just a log line. */
-async function awaitMetadata(plan: StackPlan, deadline: number): Promise<void> {
-  const want = plan.brokers;
-  let seen = 0;
+/** Starts a process from its recorded command; returns its state with the new pid and no "stopped" mark. */
+function launch(p: ProcessState): ProcessState {
+  const pid = spawnDetached(p.command!.bin, p.command!.args, p.logFile, p.command!.cwd);
+  return { ...launchedAs(p), pid };
+}
+
+/** Ready means a client gets metadata listing every broker that should run, not just a log line. */
+async function awaitMetadata(state: { bootstrap: string }, want: number[], deadline: number): Promise<void> {
+  let seen: number[] = [];
   while (Date.now() < deadline) {
     const left = Math.max(1_000, deadline - Date.now());
     try {
-      const { brokers: listed } = await describeBrokers({ brokers: plan.bootstrap.split(','), timeoutMs: Math.min(left, 5_000) });
-      seen = listed.length;
-      if (seen >= want) return;
+      const { brokers: listed } = await describeBrokers({ brokers: state.bootstrap.split(','), timeoutMs: Math.min(left, 5_000) });
+      seen = listed.map((b) => b.nodeId);
+      if (want.every((id) => seen.includes(id))) return;
     } catch {
       // not serving yet; try again until the deadline
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new KtoolError('START_TIMEOUT', `the brokers started but metadata listed ${seen} of ${want} brokers in time`, {
+  throw new KtoolError('START_TIMEOUT', `the brokers started but metadata listed ${seen.length ? `brokers ${seen.join(', ')}` : 'none'} of ${want.join(', ')} in time`, {
     exitCode: EXIT.unreachable,
     hint: 'allow more time with --timeout MS, or read the broker logs named by `kstack status`',
   });
 }
 
 async function stopAll(state: StackState, timeoutMs: number): Promise<Array<ProcessState & { outcome: string }>> {
-  // Brokers first (together, so a KRaft quorum shuts down as one), ZooKeeper last.
-  const order: Array<ProcessState['role']> = ['broker', 'zookeeper'];
+  // The reverse of the start order: brokers first (together, so a KRaft quorum shuts down as one), ZooKeeper last.
+  const order = [...ROLE_ORDER].reverse();
   const results: Array<ProcessState & { outcome: string }> = [];
   for (const role of order) {
     const group = state.processes.filter((p) => p.role === role);
@@ -239,13 +380,98 @@ export async function down(options: { paths: StackPaths; timeoutMs: number; keep
 export interface StatusResult {
   state?: StackState;
   running: boolean;
-  processes: Array<ProcessState & { running: boolean }>;
+  processes: Array<ProcessState & { running: boolean; condition: ProcessCondition }>;
 }
 
 export function status(options: { paths: StackPaths }): StatusResult {
   const state = readState(options.paths.runDir);
   if (!state) return { running: false, processes: [] };
-  const processes = state.processes.map((p) => ({ ...p, running: isOurs(p.pid, p.marker) }));
+  const processes = state.processes.map((p) => {
+    const running = isOurs(p.pid, p.marker);
+    return { ...p, running, condition: processCondition(p, running) };
+  });
   const running = state.status === 'running' && processes.length > 0 && processes.every((p) => p.running);
   return { state, running, processes };
 }
+
+/** Which process `kstack stop` / `kstack start` act on: `--broker N` is { role: 'broker', id: N }. */
+export interface ProcessTarget {
+  role: ProcessRole;
+  id: number;
+}
+
+function findTarget(paths: StackPaths, target: ProcessTarget): { state: StackState; proc: ProcessState } {
+  const state = readState(paths.runDir);
+  if (!state) throw new KtoolError('NO_STACK', `no local stack in ${paths.runDir}`, { exitCode: EXIT.usage, hint: 'start one with `kstack up`' });
+  const proc = state.processes.find((p) => p.role === target.role && p.id === target.id);
+  if (!proc) {
+    const ids = state.processes.filter((p) => p.role === target.role).map((p) => p.id);
+    throw new KtoolError('NO_SUCH_PROCESS', `the stack in ${paths.runDir} has no ${processName(target)}`, {
+      exitCode: EXIT.usage,
+      hint: ids.length ? `it has ${target.role} ${ids.join(', ')} (kstack status)` : `it has no ${target.role} (kstack status)`,
+    });
+  }
+  return { state, proc };
+}
+
+export interface StopOneResult {
+  process: ProcessState;
+  /** stopped: it shut down cleanly; killed: SIGKILL (asked for, or after the timeout); not-running: it was not running. */
+  outcome: 'stopped' | 'killed' | 'not-running';
+}
+
+/**
+ * `kstack stop --broker N`: stops one process of a running stack, cleanly (SIGTERM, then SIGKILL after timeoutMs) or
+ * with `kill` as a crash (SIGKILL), and records that the user stopped it. Its data stays; `start` or `up` brings it back.
+ */
+export async function stopOne(options: { paths: StackPaths; target: ProcessTarget; kill: boolean; timeoutMs: number }): Promise<StopOneResult> {
+  const { state, proc } = findTarget(options.paths, options.target);
+  let outcome: StopOneResult['outcome'];
+  if (!isOurs(proc.pid, proc.marker)) outcome = 'not-running';
+  else if (!options.kill) outcome = await stopProcess(proc.pid, proc.marker, options.timeoutMs);
+  else {
+    process.kill(proc.pid, 'SIGKILL');
+    const deadline = Date.now() + options.timeoutMs;
+    while (isOurs(proc.pid, proc.marker)) {
+      if (Date.now() > deadline) throw new KtoolError('STOP_FAILED', `${processName(proc)} (pid ${proc.pid}) still runs ${options.timeoutMs} ms after SIGKILL`, { exitCode: EXIT.failed });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    outcome = 'killed';
+  }
+  const stopped: ProcessState = { ...proc, stopped: proc.stopped && outcome === 'not-running' ? proc.stopped : { at: new Date().toISOString(), how: outcome === 'stopped' ? 'clean' : 'killed' } };
+  if (state.status === 'running') writeState({ ...state, processes: state.processes.map((p) => (p === proc ? stopped : p)) });
+  return { process: stopped, outcome };
+}
+
+export interface StartOneResult {
+  process: ProcessState;
+  alreadyRunning: boolean;
+  elapsedMs: number;
+}
+
+/**
+ * `kstack start --broker N`: starts one stopped (or crashed) process of a running stack again, on its data, and waits
+ * until it serves: its ready log line, then (a broker) a client's metadata lists it. timeoutMs bounds the wait.
+ */
+export async function startOne(options: { paths: StackPaths; target: ProcessTarget; timeoutMs: number; onProgress?: (text: string) => void }): Promise<StartOneResult> {
+  const started = Date.now();
+  const { state, proc } = findTarget(options.paths, options.target);
+  if (state.status === 'kept') {
+    throw new KtoolError('STACK_KEPT', `the stack in ${options.paths.runDir} was stopped with \`kstack down --keep\``, { exitCode: EXIT.usage, hint: 'start all of it with `kstack up`' });
+  }
+  if (isOurs(proc.pid, proc.marker)) {
+    if (proc.stopped) writeState({ ...state, processes: state.processes.map((p) => (p === proc ? launchedAs(p) : p)) });
+    return { process: proc, alreadyRunning: true, elapsedMs: Date.now() - started };
+  }
+  const was = processCondition(proc, false) as 'stopped' | 'down';
+  // The heap only matters for a state file without command lines (before kstack had `start`): up's default then.
+  const next = await restartProcesses(state, [{ process: proc, was }], { timeoutMs: options.timeoutMs, progress: options.onProgress ?? (() => {}), heap: '512m', cacheDir: options.paths.cacheDir });
+  const fresh = next.processes.find((p) => p.role === proc.role && p.id === proc.id)!;
+  return { process: fresh, alreadyRunning: false, elapsedMs: Date.now() - started };
+}
+
+function launchedAs(p: ProcessState): ProcessState {
+  const { stopped: _stopped, ...rest } = p;
+  return rest;
+}
+

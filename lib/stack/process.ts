@@ -1,6 +1,6 @@
 // Starting, watching and stopping the JVM processes kstack owns; identified by PID plus a marker in their command line.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { EXIT, KtoolError } from '../errors.js';
 
@@ -56,6 +56,15 @@ export function runToEnd(bin: string, args: string[], opts: { cwd?: string; time
   });
 }
 
+/** The size of a file, 0 when it is missing: where a restarted process's new lines will start. */
+export function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
 export function tail(text: string, lines: number): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
@@ -100,8 +109,10 @@ export async function waitForLogLine(
   pattern: RegExp,
   proc: { pid: number; marker: string; name: string },
   deadline: number,
+  /** Where to start reading: a restarted process appends to the log its last run already marked ready. */
+  fromOffset = 0,
 ): Promise<void> {
-  let offset = 0;
+  let offset = fromOffset;
   let carry = '';
   const handle = await open(file, 'r');
   try {

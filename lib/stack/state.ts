@@ -4,8 +4,21 @@ import { join } from 'node:path';
 import { sameOverrides, type BrokerOverrides } from './overrides.js';
 import type { StackMode, StackOptions } from './plan.js';
 
+/** The roles a stack's processes play; `up` brings them back in this order (a broker needs ZooKeeper first). */
+export const ROLE_ORDER = ['zookeeper', 'broker'] as const;
+export type ProcessRole = (typeof ROLE_ORDER)[number];
+
+/** How to start a process again exactly as `up` first started it (heap, classpath, config file). */
+export interface LaunchCommand {
+  bin: string;
+  args: string[];
+  cwd: string;
+  /** The log line (a RegExp source) that says it serves. */
+  ready: string;
+}
+
 export interface ProcessState {
-  role: 'broker' | 'zookeeper';
+  role: ProcessRole;
   id: number;
   port: number;
   controllerPort?: number;
@@ -13,7 +26,21 @@ export interface ProcessState {
   /** A string only our process's command line contains (its config file path). */
   marker: string;
   logFile: string;
+  /** Absent in state files written before kstack could restart one process; `up` then rebuilds it from the plan. */
+  command?: LaunchCommand;
+  /** Set by `kstack stop`: the user stopped it (status "stopped"), as opposed to a crash (status "down"). */
+  stopped?: { at: string; how: 'clean' | 'killed' };
 }
+
+/** What `status` shows for a process: serving, stopped by `kstack stop`, or gone without being asked (a crash). */
+export type ProcessCondition = 'up' | 'stopped' | 'down';
+
+export function processCondition(p: ProcessState, alive: boolean): ProcessCondition {
+  return alive ? 'up' : p.stopped ? 'stopped' : 'down';
+}
+
+/** `broker 2`, `zookeeper`: how messages name a process. */
+export const processName = (p: { role: string; id: number }) => (p.role === 'zookeeper' ? 'ZooKeeper' : `${p.role} ${p.id}`);
 
 /** Paths and addresses only: the password itself stays in passwordFile. */
 export interface SecureState {
@@ -54,15 +81,27 @@ export const stateOverrides = (state: StackState): BrokerOverrides => state.conf
 
 /** Whether `up` with these options asks for the stack this state records: same shape, ports and broker overrides. */
 export function sameShape(state: StackState, o: StackOptions): boolean {
-  return (
-    state.brokers === o.brokers &&
-    state.mode === o.mode &&
-    state.kafka === o.kafka.version &&
-    state.basePort === o.basePort &&
-    state.host === o.host &&
-    (state.secure !== undefined) === (o.secure === true) &&
-    sameOverrides(stateOverrides(state), o.config ?? {})
-  );
+  return shapeDifferences(state, { brokers: o.brokers, mode: o.mode, kafka: o.kafka, basePort: o.basePort, host: o.host, config: o.config ?? {}, secure: o.secure === true }).length === 0;
+}
+
+/** The parts of a stack's shape a user may ask for with flags; each undefined one means "whatever is recorded". */
+export type ShapeRequest = Partial<Pick<StackOptions, 'brokers' | 'mode' | 'kafka' | 'basePort' | 'host' | 'config' | 'secure'>>;
+
+/** The flags of `request` that ask for something other than the recorded stack, as `--flag asked (recorded x)`; none means it is this stack. */
+export function shapeDifferences(state: StackState, request: ShapeRequest): string[] {
+  const out: string[] = [];
+  const differ = (flag: string, asked: unknown, recorded: unknown) => out.push(`${flag} ${String(asked)} (recorded: ${String(recorded)})`);
+  if (request.brokers !== undefined && request.brokers !== state.brokers) differ('--brokers', request.brokers, state.brokers);
+  if (request.mode !== undefined && request.mode !== state.mode) out.push(request.mode === 'zookeeper' ? '--zookeeper (recorded: KRaft)' : 'no --zookeeper (recorded: ZooKeeper mode)');
+  if (request.kafka !== undefined && request.kafka.version !== state.kafka) differ('--kafka', request.kafka.version, state.kafka);
+  if (request.basePort !== undefined && request.basePort !== state.basePort) differ('--port', request.basePort, state.basePort);
+  if (request.host !== undefined && request.host !== state.host) differ('host', request.host, state.host);
+  if (request.secure !== undefined && request.secure !== (state.secure !== undefined)) out.push(request.secure ? '--secure (recorded: not secure)' : 'no --secure (recorded: secure)');
+  if (request.config !== undefined && !sameOverrides(stateOverrides(state), request.config)) {
+    const show = (c: BrokerOverrides) => Object.entries(c).map(([k, v]) => `${k}=${v}`).sort().join(' ') || 'none';
+    differ('--config', show(request.config), show(stateOverrides(state)));
+  }
+  return out;
 }
 
 export const stateFile = (runDir: string) => join(runDir, 'state.json');

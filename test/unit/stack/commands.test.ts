@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { downCommand, logsCommand, statusCommand, upCommand } from '../../../lib/stack/commands.js';
 import { DOCKER_OK, HEALTHY, NO_ENGINE, fakeMachine, fakeRunner, service } from '../../support/docker.js';
 import { memoryIo } from '../../support/kafka.js';
+import { readState, writeState } from '../../../lib/stack/state.js';
 
 const base = { brokers: 1, zookeeper: false, kafka: '3.9', port: 9092, heap: '512m', config: [] as string[], timeoutMs: 1_000, json: false };
 const paths = { cacheDir: '/nonexistent/cache', runDir: '/nonexistent/run' };
@@ -91,5 +92,52 @@ describe('kstack commands with the Docker provider (a recording compose runner)'
     const io = memoryIo();
     await expect(upCommand(io, { ...base }, dockerPaths(), fakeMachine({ docker: NO_ENGINE, java: false }))).rejects.toMatchObject({ code: 'NO_RUNTIME', exitCode: 4 });
     expect(io.stdoutText()).toBe('');
+  });
+});
+
+describe('kstack status of a local stack with processes gone (issue 12)', () => {
+  let runDir: string;
+  beforeEach(() => {
+    runDir = mkdtempSync(join(tmpdir(), 'kstack-cmd-status-'));
+  });
+  afterEach(() => rmSync(runDir, { recursive: true, force: true }));
+
+  // Broker 1 is this test process (its command line holds "vitest"); 2 was stopped with kstack stop; 3 crashed.
+  const record = () =>
+    writeState({
+      provider: 'local', kafka: '3.9.1', mode: 'kraft', brokers: 3, basePort: 19100, host: '127.0.0.1', bootstrap: '127.0.0.1:19100,127.0.0.1:19101,127.0.0.1:19102', config: {}, runDir, status: 'running', startedAt: 'x',
+      processes: [
+        { role: 'broker', id: 1, port: 19100, pid: process.pid, marker: 'vitest', logFile: 'b1.log' },
+        { role: 'broker', id: 2, port: 19101, pid: 999_999_998, marker: 'gone', logFile: 'b2.log', stopped: { at: 'x', how: 'clean' } },
+        { role: 'broker', id: 3, port: 19102, pid: 999_999_999, marker: 'gone', logFile: 'b3.log' },
+      ],
+    });
+
+  it('shows up, stopped (kstack stop) and down (a crash) apart, in text and JSON', async () => {
+    record();
+    const paths = { cacheDir: join(runDir, 'cache'), runDir };
+    const json = memoryIo();
+    await statusCommand(json, { json: true }, paths);
+    const s = JSON.parse(json.stdoutText());
+    expect(s.running).toBe(false);
+    expect(s.processes.map((p: { id: number; state: string; running: boolean }) => [p.id, p.state, p.running])).toEqual([
+      [1, 'up', true],
+      [2, 'stopped', false],
+      [3, 'down', false],
+    ]);
+    const human = memoryIo();
+    await statusCommand(human, { json: false }, paths);
+    expect(human.stdoutLines()[0]).toMatch(/^degraded: some processes are not running \(kstack up restarts them\)/);
+    expect(human.stdoutText()).toMatch(/^broker +2 .* stopped +log b2\.log$/m);
+    expect(human.stdoutText()).toMatch(/^broker +3 .* down +log b3\.log$/m);
+  });
+
+  it('with only user-stopped processes, says which and how to bring them back', async () => {
+    record();
+    const state = readState(runDir)!;
+    writeState({ ...state, processes: state.processes.filter((p) => p.id !== 3) });
+    const human = memoryIo();
+    await statusCommand(human, { json: false }, { cacheDir: join(runDir, 'cache'), runDir });
+    expect(human.stdoutLines()[0]).toMatch(/^degraded: broker 2 stopped by kstack stop \(kstack start or kstack up restarts it\)/);
   });
 });

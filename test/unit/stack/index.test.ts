@@ -119,9 +119,12 @@ describe('the stack recorded in the run directory', () => {
     expect(await chooseForUp('auto', machine, paths())).toEqual({ name: 'local' }); // restarts on the kept data
   });
 
-  it('a local state whose processes all died does not hold the choice', async () => {
+  it('a local state whose processes all died still holds the choice: up brings them back on their data (issue 12)', async () => {
     recordLocal({ status: 'running', processes: [{ role: 'broker', id: 1, port: 9092, pid: 999_999_999, marker: join(runDir, 'gone'), logFile: join(runDir, 'out.log') }] });
-    expect(await chooseForUp('auto', fakeMachine({ docker: DOCKER_OK, java: true }), paths())).toEqual({ name: 'docker' });
+    const machine = fakeMachine({ docker: DOCKER_OK, java: true });
+    expect(await chooseForUp('auto', machine, paths())).toEqual({ name: 'local' });
+    expect(machine.asked).toEqual([]);
+    await expect(chooseForUp('docker', machine, paths())).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/records a local broker, and --docker asks/) });
   });
 
   it('local-broker flags pick the local broker without asking Docker', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BrokerOverrides } from '../../../lib/stack/overrides.js';
 import type { StackOptions } from '../../../lib/stack/plan.js';
-import { readState, removeStack, sameShape, stateFile, stateOverrides, writeState, type StackState } from '../../../lib/stack/state.js';
+import { processCondition, readState, removeStack, sameShape, shapeDifferences, stateFile, stateOverrides, writeState, type StackState } from '../../../lib/stack/state.js';
 import { findKafkaVersion } from '../../../lib/stack/versions.js';
 
 let dir: string;
@@ -156,5 +156,27 @@ describe('removeStack', () => {
   ])('does nothing on $what', ({ runDir }) => {
     expect(() => removeStack(runDir())).not.toThrow();
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('processCondition: what status shows for a process', () => {
+  const p = sampleState('/run').processes[0]!;
+  it.each<{ what: string; proc: typeof p; alive: boolean; shows: string }>([
+    { what: 'a running process', proc: p, alive: true, shows: 'up' },
+    { what: 'a process gone without kstack stop (a crash)', proc: p, alive: false, shows: 'down' },
+    { what: 'a process kstack stop stopped', proc: { ...p, stopped: { at: 'x', how: 'clean' } }, alive: false, shows: 'stopped' },
+    { what: 'a process kstack stop --kill killed', proc: { ...p, stopped: { at: 'x', how: 'killed' } }, alive: false, shows: 'stopped' },
+  ])('$what: $shows', ({ proc, alive, shows }) => {
+    expect(processCondition(proc, alive)).toBe(shows);
+  });
+});
+
+describe('shapeDifferences: only the flags given must match the recorded stack', () => {
+  it('no flags never differ', () => {
+    expect(shapeDifferences(sampleState(dir), {})).toEqual([]);
+  });
+  it('lists each given flag that differs, with what is recorded', () => {
+    expect(shapeDifferences(sampleState(dir), { brokers: 3, basePort: 19100, host: '127.0.0.1' })).toEqual(['--brokers 3 (recorded: 2)', '--port 19100 (recorded: 9092)']);
+    expect(shapeDifferences(sampleState(dir, { config: { a: '1' } }), { config: { a: '2' } })).toEqual(['--config a=2 (recorded: a=1)']);
   });
 });
