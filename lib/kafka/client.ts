@@ -150,6 +150,9 @@ export function mapKafkaError(error: unknown, options: ConnectionOptions, topic?
     // KafkaJSAggregateError (createTopics) carries the per-topic errors in `errors`.
     x = (x as Link).cause ?? (x as Link).originalError ?? (x as Link).errors?.[0];
   }
+  // Our own error, raised inside a kafkajs internal we replaced (send-messages.ts), already says what to do.
+  const ours = chain.find((x): x is KtoolError => x instanceof KtoolError);
+  if (ours) return ours;
   const type = chain.find((x) => typeof x.type === 'string')?.type;
   const notLoaded = chain.find((x) => x.name === 'KafkaJSTopicMetadataNotLoaded');
   if (type === 'UNKNOWN_TOPIC_OR_PARTITION' || notLoaded) {
