@@ -56,3 +56,12 @@ export function unknownPartition(topic: string, partition: number, count: number
     hint: 'pick a partition that exists; `ktopics describe` lists them',
   });
 }
+
+/** Topics found missing by name (ktopics, kgroups -t): the generic hint of lib/kafka is replaced, as the fix is ktopics itself. */
+export function unknownTopics(names: string[]): KtoolError {
+  const list = names.map((n) => `"${n}"`).join(', ');
+  return new KtoolError('UNKNOWN_TOPIC', `topic${names.length > 1 ? 's' : ''} ${list} ${names.length > 1 ? 'do' : 'does'} not exist`, {
+    exitCode: EXIT.failed,
+    hint: '`ktopics list` shows the topics there are; `ktopics create NAME` makes one',
+  });
+}

@@ -157,17 +157,21 @@ export function mapKafkaError(error: unknown, options: ConnectionOptions, topic?
   const notLoaded = chain.find((x) => x.name === 'KafkaJSTopicMetadataNotLoaded');
   if (type === 'UNKNOWN_TOPIC_OR_PARTITION' || notLoaded) {
     const name = topic ?? notLoaded?.topic;
-    const example = name && !name.includes(',') ? name : 'NAME';
-    return new KtoolError('UNKNOWN_TOPIC', `topic ${name ? `"${name}" ` : ''}does not exist`, {
+    // A request about several topics names them joined by commas (a character topic names cannot hold).
+    const names = name?.split(',') ?? [];
+    const what = names.length > 1 ? `one of the topics ${names.map((n) => `"${n}"`).join(', ')} does` : `topic ${name ? `"${name}" ` : ''}does`;
+    // True on any broker, without asking it: only a producer may have a topic created, and only if the broker allows it.
+    return new KtoolError('UNKNOWN_TOPIC', `${what} not exist`, {
       exitCode: EXIT.failed,
       hint:
-        'check the name (a typo?), or create the topic first: the broker does not auto-create it (auto.create.topics.enable=false; consumers never ask). ' +
-        `Create it with \`kafka-topics.sh --bootstrap-server ${options.brokers.join(',')} --create --topic ${example}\`; ` +
-        'with kstack, `kstack up --config auto.create.topics.enable=true` (the default) lets producers create topics',
+        `check the name (a typo?), or create it: \`ktopics create ${names.length === 1 ? name : 'NAME'}\`. ` +
+        'kconsume, kgroups and ktopics never create a topic; kproduce does only where the broker allows it (auto.create.topics.enable=true, the default of Kafka and kstack)',
       cause: error,
     });
   }
-  const admin = adminError(type, error, topic);
+  // The broker's own words for a refusal, where kafkajs keeps them (create-topics-response.ts): they name the config.
+  const reason = chain.map((x) => (x as { brokerMessage?: unknown }).brokerMessage).find((m): m is string => typeof m === 'string');
+  const admin = adminError(type, error, topic, reason);
   if (admin) return admin;
   if (type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE') {
     return new KtoolError('MESSAGE_TOO_LARGE', 'the broker refused a record as too large', {

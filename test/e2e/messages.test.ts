@@ -1,0 +1,40 @@
+// What the bins say when something is wrong, or report when it is not, must be true of the cluster they ran against.
+import { describe, expect, it } from 'vitest';
+import { run } from '../support/bins.js';
+import { kcat } from '../support/kcat.js';
+import { freshTopic, uniqueName } from '../support/kafka.js';
+
+describe('the unknown-topic hint', () => {
+  it('on a broker that auto-creates topics, says who creates them (not "auto.create.topics.enable=false") and names ktopics create', async () => {
+    // This broker creates a topic on first write: the hint must not claim otherwise.
+    const made = uniqueName('autocreated');
+    expect((await run('kproduce', [made, 'x'])).code).toBe(0);
+    expect(kcat(['-C', '-t', made, '-e', '-q', '-f', '%s\\n']).stdout).toBe('x\n');
+
+    const missing = uniqueName('nosuch');
+    const r = await run('kconsume', [missing, '-e']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `error: topic "${missing}" does not exist\n` +
+        `hint: check the name (a typo?), or create it: \`ktopics create ${missing}\`. kconsume, kgroups and ktopics never create a topic; kproduce does only where the broker allows it (auto.create.topics.enable=true, the default of Kafka and kstack)\n`,
+    );
+  });
+});
+
+describe('kgroups describe -t', () => {
+  it('names the one topic that does not exist, not the list joined by commas', async () => {
+    const topic = await freshTopic('kg-t');
+    expect((await run('kproduce', [topic, 'a', 'b'])).code).toBe(0);
+    const group = uniqueName('kg-g');
+    expect((await run('kconsume', [topic, '-g', group, '--from-beginning', '-n', '1'])).code).toBe(0);
+    const missing = uniqueName('nosuch');
+    const r = await run('kgroups', ['describe', group, '-t', topic, '-t', missing]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`error: topic "${missing}" does not exist\nhint: \`ktopics list\` shows the topics there are; \`ktopics create NAME\` makes one\n`);
+    // The topic that exists still describes.
+    const ok = await run('kgroups', ['describe', group, '-t', topic, '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ group, partitions: [{ topic, partition: 0, committed: 1, logEnd: 2, lag: 1 }] });
+  });
+});
