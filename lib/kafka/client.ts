@@ -191,10 +191,11 @@ export function mapKafkaError(error: unknown, options: ConnectionOptions, topic?
 }
 
 /**
- * Refusals of admin requests (ktopics, kgroups), by Kafka's error type: exit 1, with what to do instead. The callers add
+ * Refusals of admin requests (ktopics, kgroups), by Kafka's error type: exit 1, with what to do instead, and the broker's
+ * reason when it gave one. The callers add
  * what only they know; lib/groups/groups.ts maps the per-group results of DeleteGroups with it too.
  */
-export function adminError(type: string | undefined, cause: unknown, topic?: string): KtoolError | undefined {
+export function adminError(type: string | undefined, cause: unknown, topic?: string, reason?: string): KtoolError | undefined {
   const name = topic ? `"${topic}" ` : '';
   const known: Record<string, [code: string, message: string, hint: string]> = {
     TOPIC_ALREADY_EXISTS: ['TOPIC_EXISTS', `topic ${name}already exists`, 'pick another name, or pass --if-not-exists to accept the existing topic'],
@@ -207,7 +208,10 @@ export function adminError(type: string | undefined, cause: unknown, topic?: str
     TOPIC_DELETION_DISABLED: ['TOPIC_DELETION_DISABLED', 'the brokers do not allow deleting topics', 'set delete.topic.enable=true on the brokers'],
   };
   const hit = type === undefined ? undefined : known[type];
-  return hit ? new KtoolError(hit[0], hit[1], { exitCode: EXIT.failed, hint: hit[2], cause }) : undefined;
+  if (!hit) return undefined;
+  // Only where our words cannot say what was refused; elsewhere the broker's would repeat them.
+  const explain = reason !== undefined && (type === 'INVALID_CONFIG' || type === 'POLICY_VIOLATION');
+  return new KtoolError(hit[0], explain ? `${hit[1]}: ${reason}` : hit[1], { exitCode: EXIT.failed, hint: hit[2], cause });
 }
 
 /** Node's codes for a certificate chain the client does not trust. */

@@ -113,7 +113,8 @@ export async function topicsCreate(io: Io, o: CreateOptions): Promise<{ topic: s
   const [meta] = await fetchTopics(o.connection, [o.topic]);
   const result = { topic: o.topic, created, partitions: meta?.partitions.length ?? o.partitions, replicationFactor: replicationFactor(meta?.partitions ?? []) };
   const c = paint(io, 'stdout');
-  if (o.json) out(io, JSON.stringify({ ...result, configs }));
+  // The topic's configs as the broker has them: an existing topic keeps its own, whatever --config asked for.
+  if (o.json) out(io, JSON.stringify({ ...result, configs: Object.fromEntries((await topicConfigs(o.connection, o.topic)).map((x) => [x.name, x.value])) }));
   else if (created) out(io, `${c.green('✔')} created ${c.cyan(o.topic)}: ${result.partitions} partitions, replication ${result.replicationFactor}`);
   else out(io, `${c.dim('•')} ${c.cyan(o.topic)} already exists (${result.partitions} partitions, replication ${result.replicationFactor}); left as it is`);
   return result;

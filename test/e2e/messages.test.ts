@@ -38,3 +38,34 @@ describe('kgroups describe -t', () => {
     expect(JSON.parse(ok.stdout)).toMatchObject({ group, partitions: [{ topic, partition: 0, committed: 1, logEnd: 2, lag: 1 }] });
   });
 });
+
+describe('ktopics create --config', () => {
+  // The reason is the broker's own text (Kafka 3.9: "Unknown topic config name: bogus.cfg", "Invalid value abc for
+  // configuration retention.ms: Not a number of type LONG"); it must name the key, and the value where that is wrong.
+  it.each([
+    { config: 'bogus.cfg=1', names: ['bogus.cfg'] },
+    { config: 'retention.ms=abc', names: ['retention.ms', 'abc'] },
+  ])('$config: the error names the key and gives the broker\'s reason; no topic is made', async ({ config, names }) => {
+    const topic = uniqueName('kt-cfg');
+    const r = await run('ktopics', ['create', topic, '--config', config]);
+    expect(r.code).toBe(1);
+    const [error, hint, rest] = r.stderr.split('\n');
+    expect(error?.startsWith(`error: the broker refused a config of topic "${topic}": `)).toBe(true);
+    for (const name of names) expect(error).toContain(name);
+    expect(hint).toBe('hint: check the names and values against https://kafka.apache.org/documentation/#topicconfigs');
+    expect(rest).toBe('');
+    expect((await run('ktopics', ['describe', topic])).code).toBe(1);
+  });
+
+  it('--if-not-exists --json reports the configs the existing topic has, not {} or what was asked', async () => {
+    const topic = uniqueName('kt-ine');
+    const made = await run('ktopics', ['create', topic, '-P', '1', '--config', 'retention.ms=3600000', '--config', 'cleanup.policy=compact', '--json']);
+    expect(made.code).toBe(0);
+    expect(JSON.parse(made.stdout)).toEqual({ topic, created: true, partitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'compact', 'retention.ms': '3600000' } });
+    for (const asked of [[], ['--config', 'retention.ms=1000']]) {
+      const again = await run('ktopics', ['create', topic, '--if-not-exists', '--json', ...asked]);
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout)).toEqual({ topic, created: false, partitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'compact', 'retention.ms': '3600000' } });
+    }
+  });
+});
