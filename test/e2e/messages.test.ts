@@ -1,8 +1,13 @@
 // What the bins say when something is wrong, or report when it is not, must be true of the cluster they ran against.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../lib/stack/paths.js';
 import { run } from '../support/bins.js';
 import { kcat } from '../support/kcat.js';
 import { freshTopic, uniqueName } from '../support/kafka.js';
+
+const lines = (s: string) => s.split('\n').filter(Boolean);
 
 describe('the unknown-topic hint', () => {
   it('on a broker that auto-creates topics, says who creates them (not "auto.create.topics.enable=false") and names ktopics create', async () => {
@@ -67,5 +72,40 @@ describe('ktopics create --config', () => {
       expect(again.code).toBe(0);
       expect(JSON.parse(again.stdout)).toEqual({ topic, created: false, partitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'compact', 'retention.ms': '3600000' } });
     }
+  });
+});
+
+describe('what the README shows', () => {
+  const readme = readFileSync(join(packageRoot(), 'README.md'), 'utf8');
+
+  it('the keyed examples of "Topics, partitions and keys" print the partitions the command (and kcat, murmur2) picks', async () => {
+    const examples = [...readme.matchAll(/^kproduce teste -k (\w+) ((?:\w+ )+)\s*# (.*)$/gm)].map((m) => ({ key: m[1]!, values: m[2]!.trim().split(' '), shown: [...m[3]!.matchAll(/teste\[(\d+)\]@(\d+)/g)].map((x) => `${x[1]}@${x[2]}`) }));
+    expect(examples.map((e) => e.key)).toEqual(['alice', 'carol']);
+    // A fresh `teste` of 3 partitions (kstack's and Kafka's auto-created count), as a newcomer has it.
+    const topic = await freshTopic('readme-keys', 3);
+    const mirror = await freshTopic('readme-kcat', 3);
+    for (const e of examples) {
+      const r = await run('kproduce', [topic, '-k', e.key, ...e.values]);
+      expect(r.code).toBe(0);
+      const printed = [...r.stdout.matchAll(/^✔ \S+\[(\d+)\]@(\d+) key=(\w+) \d+ ms$/gm)].map((x) => `${x[1]}@${x[2]}`);
+      expect(printed).toHaveLength(e.values.length);
+      expect(printed.slice(0, e.shown.length)).toEqual(e.shown);
+      // kcat, told to use the Java client's partitioner, puts the key on the same partition.
+      expect(kcat(['-P', '-t', mirror, '-k', e.key, '-X', 'partitioner=murmur2_random'], 'x\n').code).toBe(0);
+    }
+    const byKey = (t: string) => Object.fromEntries(lines(kcat(['-C', '-t', t, '-e', '-q', '-f', '%k %p\\n']).stdout).map((l) => l.split(' ')));
+    expect(byKey(mirror)).toEqual(byKey(topic));
+    expect(byKey(topic)).toEqual(Object.fromEntries(examples.map((e) => [e.key, e.shown[0]!.split('@')[0]])));
+  });
+
+  it('kconsume escapes control characters, a tab included (\\t), in keys and values; --raw prints the bytes', async () => {
+    expect(readme).toContain('newlines, tabs and other control characters in a key, value or header are escaped (`\\n`, `\\t`, `\\x01`)');
+    const topic = await freshTopic('tabs');
+    expect(kcat(['-P', '-t', topic, '-K', ':'], 'k\tx:a\tb\u0001c\n').code).toBe(0);
+    const pretty = await run('kconsume', [topic, '--from-beginning', '-e']);
+    expect(pretty.code).toBe(0);
+    expect(pretty.stdout).toBe(`${topic}[0]@0 key=k\\tx a\\tb\\x01c\n`);
+    const raw = await run('kconsume', [topic, '--from-beginning', '-e', '--raw']);
+    expect(raw.stdout).toBe('a\tb\u0001c\n');
   });
 });
