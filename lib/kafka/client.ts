@@ -191,9 +191,9 @@ export function mapKafkaError(error: unknown, options: ConnectionOptions, topic?
 }
 
 /**
- * Refusals of admin requests (ktopics, kgroups), by Kafka's error type: exit 1, with what to do instead, and the broker's
- * reason when it gave one. The callers add
- * what only they know; lib/groups/groups.ts maps the per-group results of DeleteGroups with it too.
+ * Refusals of admin requests (ktopics, kgroups), by Kafka's error type: exit 1, with what to do instead (and for a
+ * refused config or policy, the broker's reason). The callers add what only they know; lib/groups/groups.ts maps the
+ * per-group results of DeleteGroups with it too.
  */
 export function adminError(type: string | undefined, cause: unknown, topic?: string, reason?: string): KtoolError | undefined {
   const name = topic ? `"${topic}" ` : '';
