@@ -169,7 +169,7 @@ export function mapKafkaError(error: unknown, options: ConnectionOptions, topic?
       cause: error,
     });
   }
-  // The broker's own words for a refusal, where kafkajs keeps them (create-topics-response.ts): they name the config.
+  // The broker's own words for a refusal, where kafkajs keeps them (admin-responses.ts): they name the config.
   const reason = chain.map((x) => (x as { brokerMessage?: unknown }).brokerMessage).find((m): m is string => typeof m === 'string');
   const admin = adminError(type, error, topic, reason);
   if (admin) return admin;

@@ -44,7 +44,7 @@ describe('kgroups describe -t', () => {
   });
 });
 
-describe('ktopics create --config', () => {
+describe('ktopics create and alter --config', () => {
   // The reason is the broker's own text (Kafka 3.9: "Unknown topic config name: bogus.cfg", "Invalid value abc for
   // configuration retention.ms: Not a number of type LONG"); it must name the key, and the value where that is wrong.
   it.each([
@@ -60,6 +60,18 @@ describe('ktopics create --config', () => {
     expect(hint).toBe('hint: check the names and values against https://kafka.apache.org/documentation/#topicconfigs');
     expect(rest).toBe('');
     expect((await run('ktopics', ['describe', topic])).code).toBe(1);
+  });
+
+  it('ktopics alter --config: the same, and the topic keeps its configs', async () => {
+    const topic = await freshTopic('kt-alter', 1, undefined, 1, { 'retention.ms': '3600000' });
+    const r = await run('ktopics', ['alter', topic, '--config', 'retention.ms=abc']);
+    expect(r.code).toBe(1);
+    const [error, , rest] = r.stderr.split('\n');
+    expect(error?.startsWith(`error: the broker refused a config of topic "${topic}": `)).toBe(true);
+    expect(error).toContain('retention.ms');
+    expect(error).toContain('abc');
+    expect(rest).toBe('');
+    expect(JSON.parse((await run('ktopics', ['describe', topic, '--json'])).stdout).configs).toEqual({ 'retention.ms': '3600000' });
   });
 
   it('--if-not-exists --json reports the configs the existing topic has, not {} or what was asked', async () => {
