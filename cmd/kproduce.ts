@@ -28,7 +28,7 @@ const program = addConnectionOptions(
     .addOption(new Option('-z, --compression <codec>', 'compress batches').choices([...COMPRESSIONS]).default('none'))
     .addOption(new Option('--linger <ms>', 'how long a partly filled batch waits for more messages').argParser(intInRange(0, 60_000)).default(DEFAULT_LINGER_MS))
     .addOption(new Option('--delivery-timeout <ms>', 'how long a batch may wait for its acknowledgement, retries included (rides out a leader failover)').argParser(parseTimeoutMs).default(DEFAULT_DELIVERY_TIMEOUT_MS))
-    .addOption(new Option('--report <mode>', 'delivery reports: each message, a summary, or none (default: each for arguments, summary for stdin/-f)').choices(['each', 'summary', 'none']))
+    .addOption(new Option('--report <mode>', 'delivery reports: each message, a summary, or none (default: each for arguments and typed input, summary for stdin/-f)').choices(['each', 'summary', 'none']))
     .option('--json', 'print reports (and the summary) as JSON lines', false),
 )
   .addHelpText('after', `
@@ -36,6 +36,7 @@ Examples:
   $ kproduce teste hello                          one message, one delivery report
   $ kproduce teste -k user-1 "first" "second"     same key: same partition, order kept
   $ seq 1000 | kproduce teste                     one message per line of stdin; a summary at the end
+  $ kproduce teste -                             type messages on a terminal, one per line; Ctrl-D ends
   $ kproduce teste -f orders.txt -K :             lines like "user-1:payload", keyed
   $ kproduce teste -H source=cli -z zstd hello    a header, compressed
   $ kproduce teste -k user-1 --tombstone          delete user-1 from a compacted topic

@@ -48,3 +48,20 @@ export function toKtoolError(error: unknown): KtoolError {
 export function invalidTopic(name: string): KtoolError {
   return usageError(`"${name}" is not a valid topic name`, 'topic names are 1 to 249 characters from a-z A-Z 0-9 . _ -');
 }
+
+/** A partition the topic lacks, whether it came from -p or from a --json-input line (kafkajs would drop the records). */
+export function unknownPartition(topic: string, partition: number, count: number): KtoolError {
+  return new KtoolError('UNKNOWN_PARTITION', `topic "${topic}" has no partition ${partition} (it has ${count}: 0-${count - 1})`, {
+    exitCode: EXIT.failed,
+    hint: 'pick a partition that exists; `ktopics describe` lists them',
+  });
+}
+
+/** Topics found missing by name (ktopics, kgroups -t): the generic hint of lib/kafka is replaced, as the fix is ktopics itself. */
+export function unknownTopics(names: string[]): KtoolError {
+  const list = names.map((n) => `"${n}"`).join(', ');
+  return new KtoolError('UNKNOWN_TOPIC', `topic${names.length > 1 ? 's' : ''} ${list} ${names.length > 1 ? 'do' : 'does'} not exist`, {
+    exitCode: EXIT.failed,
+    hint: '`ktopics list` shows the topics there are; `ktopics create NAME` makes one',
+  });
+}

@@ -48,9 +48,10 @@ export function recordJson(r: InRecord): string {
   });
 }
 
+// A tab too: shown raw, it looks like spaces, and one in a key reads as the end of the key.
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/g;
-const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r' };
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /** Text for a human line: UTF-8 with control characters escaped (one record, one line), or base64 for binary. */
 function humanText(b: Buffer, c: ChalkInstance): string {

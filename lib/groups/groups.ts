@@ -1,8 +1,8 @@
 // kgroups: list, describe (members, committed offsets, lag) and delete consumer groups; reset is in lib/groups/reset.ts.
 import { paint } from '../cli/style.js';
-import { EXIT, KtoolError } from '../errors.js';
+import { EXIT, KtoolError, unknownTopics } from '../errors.js';
 import { out, type Io } from '../io.js';
-import { adminError, deleteGroups, describeGroups, groupOffsets, listGroupIds, listTopicNames, topicOffsets, type ConnectionOptions, type GroupInfo } from '../kafka/index.js';
+import { adminError, allTopicNames, deleteGroups, describeGroups, groupOffsets, listGroupIds, listTopicNames, topicOffsets, type ConnectionOptions, type GroupInfo } from '../kafka/index.js';
 import { descriptionJson, descriptionLines, summaryJson, summaryLines, type GroupDescription, type GroupSummary, type PartitionLag } from './format.js';
 
 interface Common {
@@ -42,6 +42,12 @@ export async function describeGroup(connection: ConnectionOptions, group: string
   const info = await requireGroup(connection, group);
   const owner = new Map<string, string>();
   for (const m of info.members) for (const [t, ps] of Object.entries(m.assignment)) for (const p of ps) owner.set(`${t}:${p}`, m.memberId);
+  if (topics) {
+    // Asked by name: Kafka's error for a request about several topics would not say which one is missing.
+    const have = new Set(await allTopicNames(connection));
+    const missing = [...new Set(topics)].filter((t) => !have.has(t));
+    if (missing.length > 0) throw unknownTopics(missing);
+  }
   const candidates = topics ?? (await listTopicNames(connection));
   const committed = await groupOffsets(connection, group, candidates);
   const used = new Set(committed.filter((x) => x.offset >= 0n || owner.has(`${x.topic}:${x.partition}`)).map((x) => x.topic));

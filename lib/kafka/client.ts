@@ -150,21 +150,28 @@ export function mapKafkaError(error: unknown, options: ConnectionOptions, topic?
     // KafkaJSAggregateError (createTopics) carries the per-topic errors in `errors`.
     x = (x as Link).cause ?? (x as Link).originalError ?? (x as Link).errors?.[0];
   }
+  // Our own error, raised inside a kafkajs internal we replaced (send-messages.ts), already says what to do.
+  const ours = chain.find((x): x is KtoolError => x instanceof KtoolError);
+  if (ours) return ours;
   const type = chain.find((x) => typeof x.type === 'string')?.type;
   const notLoaded = chain.find((x) => x.name === 'KafkaJSTopicMetadataNotLoaded');
   if (type === 'UNKNOWN_TOPIC_OR_PARTITION' || notLoaded) {
     const name = topic ?? notLoaded?.topic;
-    const example = name && !name.includes(',') ? name : 'NAME';
-    return new KtoolError('UNKNOWN_TOPIC', `topic ${name ? `"${name}" ` : ''}does not exist`, {
+    // A request about several topics names them joined by commas (a character topic names cannot hold).
+    const names = name?.split(',') ?? [];
+    const what = names.length > 1 ? `one of the topics ${names.map((n) => `"${n}"`).join(', ')} does` : `topic ${name ? `"${name}" ` : ''}does`;
+    // True on any broker, without asking it: only a producer may have a topic created, and only if the broker allows it.
+    return new KtoolError('UNKNOWN_TOPIC', `${what} not exist`, {
       exitCode: EXIT.failed,
       hint:
-        'check the name (a typo?), or create the topic first: the broker does not auto-create it (auto.create.topics.enable=false; consumers never ask). ' +
-        `Create it with \`kafka-topics.sh --bootstrap-server ${options.brokers.join(',')} --create --topic ${example}\`; ` +
-        'with kstack, `kstack up --config auto.create.topics.enable=true` (the default) lets producers create topics',
+        `check the name (a typo?), or create it: \`ktopics create ${names.length === 1 ? name : 'NAME'}\`. ` +
+        'kconsume, kgroups and ktopics never create a topic; kproduce does only where the broker allows it (auto.create.topics.enable=true, the default of Kafka and kstack)',
       cause: error,
     });
   }
-  const admin = adminError(type, error, topic);
+  // The broker's own words for a refusal, where kafkajs keeps them (admin-responses.ts): they name the config.
+  const reason = chain.map((x) => (x as { brokerMessage?: unknown }).brokerMessage).find((m): m is string => typeof m === 'string');
+  const admin = adminError(type, error, topic, reason);
   if (admin) return admin;
   if (type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE') {
     return new KtoolError('MESSAGE_TOO_LARGE', 'the broker refused a record as too large', {
@@ -184,10 +191,11 @@ export function mapKafkaError(error: unknown, options: ConnectionOptions, topic?
 }
 
 /**
- * Refusals of admin requests (ktopics, kgroups), by Kafka's error type: exit 1, with what to do instead. The callers add
- * what only they know; lib/groups/groups.ts maps the per-group results of DeleteGroups with it too.
+ * Refusals of admin requests (ktopics, kgroups), by Kafka's error type: exit 1, with what to do instead (and for a
+ * refused config or policy, the broker's reason). The callers add what only they know; lib/groups/groups.ts maps the
+ * per-group results of DeleteGroups with it too.
  */
-export function adminError(type: string | undefined, cause: unknown, topic?: string): KtoolError | undefined {
+export function adminError(type: string | undefined, cause: unknown, topic?: string, reason?: string): KtoolError | undefined {
   const name = topic ? `"${topic}" ` : '';
   const known: Record<string, [code: string, message: string, hint: string]> = {
     TOPIC_ALREADY_EXISTS: ['TOPIC_EXISTS', `topic ${name}already exists`, 'pick another name, or pass --if-not-exists to accept the existing topic'],
@@ -200,7 +208,10 @@ export function adminError(type: string | undefined, cause: unknown, topic?: str
     TOPIC_DELETION_DISABLED: ['TOPIC_DELETION_DISABLED', 'the brokers do not allow deleting topics', 'set delete.topic.enable=true on the brokers'],
   };
   const hit = type === undefined ? undefined : known[type];
-  return hit ? new KtoolError(hit[0], hit[1], { exitCode: EXIT.failed, hint: hit[2], cause }) : undefined;
+  if (!hit) return undefined;
+  // Only where our words cannot say what was refused; elsewhere the broker's would repeat them.
+  const explain = reason !== undefined && (type === 'INVALID_CONFIG' || type === 'POLICY_VIOLATION');
+  return new KtoolError(hit[0], explain ? `${hit[1]}: ${reason}` : hit[1], { exitCode: EXIT.failed, hint: hit[2], cause });
 }
 
 /** Node's codes for a certificate chain the client does not trust. */

@@ -2,11 +2,14 @@
 // - producer/sendMessages.js lost or duplicated acknowledged records when a leader failed, and its grouping of
 //   messages by partition was quadratic in batch size (see send-messages.ts, group-messages.ts);
 // - protocol/requests/produce/v3/request.js (used by v3-v7) costs ~10 µs a record (see produce-request.ts);
-// - protocol/recordBatch/record/v0/decoder.js does 64-bit Long arithmetic per record (see record-decoder.ts).
+// - protocol/recordBatch/record/v0/decoder.js does 64-bit Long arithmetic per record (see record-decoder.ts);
+// - protocol/requests/{createTopics,alterConfigs}/v0/response.js dropped the broker's reason for a refusal (see
+//   admin-responses.ts).
 // kafkajs is pinned and unmaintained (tulios/kafkajs#1603); test/unit/kafka/patches.test.ts checks the encoders and
 // decoder against the originals and that kafkajs loads ours; test/failure/produce-leader-kill.test.ts checks the retry.
 import { createRequire, Module } from 'node:module';
 import { encodeProduceRequest, type ProduceRequestData } from './produce-request.js';
+import { parseAlterConfigsResponse, parseCreateTopicsResponse } from './admin-responses.js';
 import { decodeRecord } from './record-decoder.js';
 import { sendMessages } from './send-messages.js';
 
@@ -16,6 +19,8 @@ export const PATCHED = {
   sendMessages: 'kafkajs/src/producer/sendMessages.js',
   produceRequest: 'kafkajs/src/protocol/requests/produce/v3/request.js',
   recordDecoder: 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js',
+  createTopicsResponse: 'kafkajs/src/protocol/requests/createTopics/v0/response.js',
+  alterConfigsResponse: 'kafkajs/src/protocol/requests/alterConfigs/v0/response.js',
 } as const;
 
 /** kafkajs's request object for Produce v3 (v4-v7 copy it and change apiVersion), with our encoder. */
@@ -55,7 +60,16 @@ function preload(id: string, exports: unknown): void {
  * they apply only if this module ran first; every lib/ file that imports kafkajs imports this before it. (A test that
  * imports kafkajs first gets the originals.)
  */
-export const patchedInTime = ['kafkajs/src/producer/messageProducer.js', 'kafkajs/src/producer/sendMessages.js', 'kafkajs/src/protocol/recordBatch/v0/decoder.js'].every((id) => !require.cache[require.resolve(id)]);
+export const patchedInTime = [
+  'kafkajs/src/producer/messageProducer.js',
+  'kafkajs/src/producer/sendMessages.js',
+  'kafkajs/src/protocol/recordBatch/v0/decoder.js',
+  'kafkajs/src/protocol/requests/createTopics/v1/response.js', // v1 captures v0's parse; v2 and v3 capture v1's
+  'kafkajs/src/protocol/requests/alterConfigs/v1/response.js',
+].every((id) => !require.cache[require.resolve(id)]);
 preload(PATCHED.sendMessages, sendMessages);
 preload(PATCHED.produceRequest, produceRequest);
 preload(PATCHED.recordDecoder, decodeRecord);
+// kafkajs's own decoders are kept; only the parsers that turn error codes into errors are ours.
+preload(PATCHED.createTopicsResponse, { decode: require(PATCHED.createTopicsResponse).decode, parse: parseCreateTopicsResponse });
+preload(PATCHED.alterConfigsResponse, { decode: require(PATCHED.alterConfigsResponse).decode, parse: parseAlterConfigsResponse });

@@ -5,6 +5,7 @@
 // version tracks answers per topic-partition and retries only after every request of an attempt has settled, so a
 // retry re-sends exactly the unanswered partitions with their original sequence numbers. Installed by patches.ts.
 import { createRequire } from 'node:module';
+import { unknownPartition } from '../errors.js';
 import { groupMessagesPerPartition } from './group-messages.js';
 
 const require = createRequire(import.meta.url);
@@ -43,7 +44,8 @@ export function sendMessages({ logger, cluster, partitioner, eosManager, retrier
         const unknown = pending.find((p) => !known.has(String(p)))
         if (unknown !== undefined) {
           // kafkajs dropped such records silently and resolved; they were never sent.
-          throw new KafkaJSError(`topic ${topic} has no partition ${unknown}`, { retriable: false })
+          // Our error rides as the cause (mapKafkaError returns it), worded as kproduce -p words it.
+          throw new KafkaJSError(`topic ${topic} has no partition ${unknown}`, { retriable: false, cause: unknownPartition(topic, Number(unknown), partitionMetadata.length) })
         }
         for (const p of pending) expected.push([topic, p])
         const partitionsPerLeader = cluster.findLeaderForPartitions(topic, pending)

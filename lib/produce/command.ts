@@ -4,7 +4,7 @@ import { access, constants, stat } from 'node:fs/promises';
 import { EXIT, invalidTopic, KtoolError, usageError } from '../errors.js';
 import { isValidTopicName } from '../cli/options.js';
 import { interrupted } from '../cli/run.js';
-import type { Io } from '../io.js';
+import { err, type Io } from '../io.js';
 import type { Acks, Compression, ConnectionOptions } from '../kafka/index.js';
 import type { ProduceResult, ReportMode, Source } from './produce.js';
 
@@ -49,8 +49,8 @@ export async function produceCommand(io: Io, o: ProduceCommandOptions): Promise<
     compression: o.compression,
     ...(o.lingerMs === undefined ? {} : { lingerMs: o.lingerMs }),
     ...(o.deliveryTimeoutMs === undefined ? {} : { deliveryTimeoutMs: o.deliveryTimeoutMs }),
-    // One report per message for a few arguments; a progress line and a summary for bulk input.
-    report: o.report ?? (source.kind === 'args' ? 'each' : 'summary'),
+    // One report per message for a few arguments or typed lines; a progress line and a summary for bulk input.
+    report: o.report ?? (source.kind === 'args' || (source.kind === 'stream' && source.interactive) ? 'each' : 'summary'),
     json: o.json,
     ...(o.signal ? { signal: o.signal } : {}),
   });
@@ -79,7 +79,12 @@ async function chooseSource(io: Io, o: ProduceCommandOptions): Promise<Source> {
     throw usageError('a tombstone needs a key', 'give one with -k KEY, or read keys from the input with -K SEP');
   }
   if (io.stdin.isTTY) {
-    throw usageError('no message given and stdin is a terminal', 'pass messages as arguments (kproduce teste hello), pipe lines in (seq 10 | kproduce teste), or read a file with -f');
+    // A bare `kproduce teste` on a terminal is more likely a mistake than a wish to type; `-` says it is meant.
+    if (o.messages.length === 0) {
+      throw usageError('no message given and stdin is a terminal', `pass messages as arguments (kproduce ${o.topic} hello), pipe lines in (seq 10 | kproduce ${o.topic}), read a file with -f, or type them: kproduce ${o.topic} -`);
+    }
+    err(io, `kproduce: type messages for ${o.topic}, one per line; Ctrl-D to end`);
+    return { kind: 'stream', stream: io.stdin, delimiter: o.delimiter, interactive: true };
   }
   return { kind: 'stream', stream: io.stdin, delimiter: o.delimiter };
 }

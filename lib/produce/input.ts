@@ -188,6 +188,8 @@ export interface InputRecord {
 }
 
 const JSON_HINT = 'one JSON object per line, as kconsume --json prints: {"key":..., "value":..., "headers":{...}}';
+/** The fields kconsume --json prints; any other is refused (a typo such as "valu" would otherwise send a tombstone). */
+const JSON_FIELDS = ['topic', 'partition', 'offset', 'timestamp', 'key', 'keyEncoding', 'value', 'valueEncoding', 'headers', 'headersEncoding'];
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const MAX_PARTITION = 2_147_483_647; // Kafka partitions are int32
 const MAX_TIMESTAMP = 9_223_372_036_854_775_807n; // Kafka timestamps are int64
@@ -213,8 +215,8 @@ function show(v: unknown): string {
  * Parses one `--json-input` line (lineNumber is 1-based, for errors). Accepts exactly what `kconsume --json` prints:
  * { topic?, partition?, offset?, timestamp?, key?, keyEncoding?, value?, valueEncoding?, headers?, headersEncoding? }.
  * key/value/header values are strings (UTF-8, or base64 with the matching *Encoding "base64") or null; a value of
- * another JSON type is sent as its JSON text; a header may be an array for a repeated name. topic, offset and
- * unknown fields are ignored.
+ * another JSON type is sent as its JSON text; a header may be an array for a repeated name. topic and offset are
+ * ignored; any other field is refused.
  */
 export function parseJsonRecord(line: Buffer | string, lineNumber: number): InputRecord {
   const bad = (what: string, cause?: unknown) =>
@@ -230,6 +232,8 @@ export function parseJsonRecord(line: Buffer | string, lineNumber: number): Inpu
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw bad(`expected a JSON object, got ${show(parsed)}`);
   const o = parsed as Record<string, unknown>;
+  const unknown = Object.keys(o).find((k) => !JSON_FIELDS.includes(k));
+  if (unknown !== undefined) throw bad(`unknown field ${JSON.stringify(unknown)} (known: ${JSON_FIELDS.join(', ')})`);
 
   const encoding = (field: string): Encoding => {
     const e = o[field];

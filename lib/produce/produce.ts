@@ -8,8 +8,8 @@ import { mapKafkaError, openProducer, topicOffsets, withDeadline, type Acks, typ
 import { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_SIZE, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_LINGER_MS } from './defaults.js';
 import { reportJson, reportPretty, summaryJson, summaryPretty, type Report, type Summary } from './report.js';
 
-/** Where records come from: one per argument, or a byte stream (stdin, a file) split at a delimiter. */
-export type Source = { kind: 'args'; values: string[] } | { kind: 'stream'; stream: Readable; delimiter: Buffer };
+/** Where records come from: one per argument, or a byte stream (stdin, a file) split at a delimiter; interactive: typed on a terminal. */
+export type Source = { kind: 'args'; values: string[] } | { kind: 'stream'; stream: Readable; delimiter: Buffer; interactive?: boolean };
 
 /** How each input item becomes a record: text (optionally "key<SEP>value"), or a JSON object as kconsume --json prints. */
 export type Parse = { kind: 'text'; keySeparator?: Buffer } | { kind: 'json' };
@@ -85,7 +85,8 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
     throw mapKafkaError(e, o.connection, o.topic);
   });
   const print = (r: Report) => o.report === 'each' && out(io, o.json ? reportJson(r) : reportPretty(r, c));
-  const live = o.report !== 'none' && o.source.kind === 'stream' ? progress(io, 'kproduce: sending') : undefined;
+  // No spinner over what is being typed (ora would also swallow the keystrokes).
+  const live = o.report !== 'none' && o.source.kind === 'stream' && !o.source.interactive ? progress(io, 'kproduce: sending') : undefined;
 
   // Reader and sender meet in a bounded queue: the reader waits while two batches are queued (backpressure).
   const queue: OutRecord[] = [];

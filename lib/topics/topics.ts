@@ -1,7 +1,7 @@
 // ktopics: list, describe, create, delete and alter topics through the admin client; lib/topics/format.ts renders them.
 import { paint } from '../cli/style.js';
 import { confirm } from '../cli/confirm.js';
-import { EXIT, invalidTopic, KtoolError, usageError } from '../errors.js';
+import { invalidTopic, KtoolError, unknownTopics, usageError } from '../errors.js';
 import { isValidTopicName } from '../cli/options.js';
 import { out, type Io } from '../io.js';
 import {
@@ -36,19 +36,10 @@ interface Common {
   json: boolean;
 }
 
-/** Replaces the generic "does not exist" hint: here the fix is ktopics itself. */
-function unknownTopic(names: string[]): KtoolError {
-  const list = names.map((n) => `"${n}"`).join(', ');
-  return new KtoolError('UNKNOWN_TOPIC', `topic${names.length > 1 ? 's' : ''} ${list} ${names.length > 1 ? 'do' : 'does'} not exist`, {
-    exitCode: EXIT.failed,
-    hint: '`ktopics list` shows the topics there are; `ktopics create NAME` makes one',
-  });
-}
-
 async function requireTopics(connection: ConnectionOptions, names: string[]): Promise<void> {
   const have = new Set(await allTopicNames(connection));
   const missing = names.filter((n) => !have.has(n));
-  if (missing.length > 0) throw unknownTopic(missing);
+  if (missing.length > 0) throw unknownTopics(missing);
 }
 
 export async function topicsList(io: Io, o: Common & { internal: boolean }): Promise<TopicSummary[]> {
@@ -122,7 +113,8 @@ export async function topicsCreate(io: Io, o: CreateOptions): Promise<{ topic: s
   const [meta] = await fetchTopics(o.connection, [o.topic]);
   const result = { topic: o.topic, created, partitions: meta?.partitions.length ?? o.partitions, replicationFactor: replicationFactor(meta?.partitions ?? []) };
   const c = paint(io, 'stdout');
-  if (o.json) out(io, JSON.stringify({ ...result, configs }));
+  // The topic's configs as the broker has them: an existing topic keeps its own, whatever --config asked for.
+  if (o.json) out(io, JSON.stringify({ ...result, configs: Object.fromEntries((await topicConfigs(o.connection, o.topic)).map((x) => [x.name, x.value])) }));
   else if (created) out(io, `${c.green('✔')} created ${c.cyan(o.topic)}: ${result.partitions} partitions, replication ${result.replicationFactor}`);
   else out(io, `${c.dim('•')} ${c.cyan(o.topic)} already exists (${result.partitions} partitions, replication ${result.replicationFactor}); left as it is`);
   return result;

@@ -80,7 +80,9 @@ describe('recordPretty', () => {
   it.each([
     ['verbose: timestamp and headers', record({ timestamp: '1700000000000', headers: [['h', Buffer.from('v')], ['n', null]] }), true, 'teste[2]@5 2023-11-14T22:13:20.000Z key=k h=v n=(null) hello'],
     ['newlines escaped: one record, one line', record({ value: Buffer.from('a\nb\r\u0001') }), false, 'teste[2]@5 key=k a\\nb\\r\\x01'],
-    ['tabs kept', record({ value: Buffer.from('a\tb') }), false, 'teste[2]@5 key=k a\tb'],
+    // As the README says: a tab is a control character; raw, it would look like spaces (or end a key).
+    ['tabs escaped, in keys, values and headers', record({ key: Buffer.from('k\tx'), value: Buffer.from('a\tb'), headers: [['h', Buffer.from('1\t2')]] }), true, 'teste[2]@5 2026-11-23T09:11:04.053Z key=k\\tx h=1\\t2 a\\tb'],
+    ['every C0 control character and DEL escaped', record({ value: Buffer.from('\u0000\u0009\u000b\u001f\u007f') }), false, 'teste[2]@5 key=k \\x00\\t\\x0b\\x1f\\x7f'],
     ['binary as base64', record({ value: Buffer.from([0xff, 0x00]) }), false, 'teste[2]@5 key=k base64:/wA='],
   ] as Array<[string, InRecord, boolean, string]>)('%s', (_, r, verbose, expected) => {
     expect(recordPretty(r, plain, verbose)).toBe(expected);

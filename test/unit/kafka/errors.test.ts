@@ -1,7 +1,11 @@
-import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSTopicMetadataNotLoaded } from 'kafkajs';
+import { createRequire } from 'node:module';
+import { KafkaJSAggregateError, KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSTopicMetadataNotLoaded } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { KtoolError } from '../../../lib/errors.js';
 import { mapKafkaError } from '../../../lib/kafka/index.js';
+
+// Not in kafkajs's typings: the per-topic error of createTopics, and KafkaJSError's cause.
+const { KafkaJSCreateTopicError, KafkaJSError } = createRequire(import.meta.url)('kafkajs/src/errors.js');
 
 const options = { brokers: ['127.0.0.1:9092'], timeoutMs: 10_000 };
 
@@ -25,15 +29,17 @@ describe('mapKafkaError', () => {
   ])('maps $what to UNKNOWN_TOPIC (exit 1) with how to create the topic', ({ error }) => {
     const e = mapKafkaError(error, options, 'orders');
     expect(e).toMatchObject({ code: 'UNKNOWN_TOPIC', exitCode: 1, message: 'topic "orders" does not exist', cause: error });
-    expect(e.hint).toMatch(/does not auto-create/);
-    expect(e.hint).toContain('kafka-topics.sh --bootstrap-server 127.0.0.1:9092 --create --topic orders');
-    expect(e.hint).toContain('kstack up --config auto.create.topics.enable=true');
+    // True whether or not the broker auto-creates topics, and points to our own command.
+    expect(e.hint).toBe(
+      'check the name (a typo?), or create it: `ktopics create orders`. kconsume, kgroups and ktopics never create a topic; kproduce does only where the broker allows it (auto.create.topics.enable=true, the default of Kafka and kstack)',
+    );
   });
 
   it.each([
-    { what: 'no topic given', topic: undefined, error: retried(unknownTopic()), message: 'topic does not exist', example: '--topic NAME' },
-    { what: 'several topics', topic: 'a,b', error: unknownTopic(), message: 'topic "a,b" does not exist', example: '--topic NAME' },
-    { what: 'the topic from KafkaJSTopicMetadataNotLoaded', topic: undefined, error: new KafkaJSTopicMetadataNotLoaded('x', { topic: 'pay' }), message: 'topic "pay" does not exist', example: '--topic pay' },
+    { what: 'no topic given', topic: undefined, error: retried(unknownTopic()), message: 'topic does not exist', example: '`ktopics create NAME`' },
+    // Never a topic named "a,b": one of the two is missing.
+    { what: 'several topics', topic: 'a,b', error: unknownTopic(), message: 'one of the topics "a", "b" does not exist', example: '`ktopics create NAME`' },
+    { what: 'the topic from KafkaJSTopicMetadataNotLoaded', topic: undefined, error: new KafkaJSTopicMetadataNotLoaded('x', { topic: 'pay' }), message: 'topic "pay" does not exist', example: '`ktopics create pay`' },
   ])('names the topic when it can: $what', ({ topic, error, message, example }) => {
     const e = mapKafkaError(error, options, topic);
     expect(e).toMatchObject({ code: 'UNKNOWN_TOPIC', message });
@@ -48,6 +54,20 @@ describe('mapKafkaError', () => {
     { what: 'an unknown error', error: new Error('boom'), code: 'KAFKA_ERROR', exitCode: 1 },
   ])('maps $what to $code', ({ error, code, exitCode }) => {
     expect(mapKafkaError(error, options, 'orders')).toMatchObject({ code, exitCode });
+  });
+
+  it('adds the broker\'s reason to a refused config, which names the config (from createTopics)', () => {
+    const refused = Object.assign(new KafkaJSCreateTopicError(protocolError('INVALID_CONFIG', 40), 'orders'), { brokerMessage: 'Invalid value abc for configuration retention.ms: Not a number of type LONG' });
+    const e = mapKafkaError(new KafkaJSAggregateError('Topic creation errors', [refused]), options, 'orders');
+    expect(e).toMatchObject({ code: 'INVALID_CONFIG', exitCode: 1, message: 'the broker refused a config of topic "orders": Invalid value abc for configuration retention.ms: Not a number of type LONG' });
+    // Where our words already say what happened, the broker's are not repeated.
+    const exists = Object.assign(new KafkaJSCreateTopicError(protocolError('TOPIC_ALREADY_EXISTS', 36), 'orders'), { brokerMessage: "Topic 'orders' already exists." });
+    expect(mapKafkaError(new KafkaJSAggregateError('Topic creation errors', [exists]), options, 'orders').message).toBe('topic "orders" already exists');
+  });
+
+  it('returns a KtoolError carried as the cause of a kafkajs error (our replacement of sendMessages raises them)', () => {
+    const ours = new KtoolError('UNKNOWN_PARTITION', 'topic "orders" has no partition 7 (it has 3: 0-2)');
+    expect(mapKafkaError(new KafkaJSError('topic orders has no partition 7', { retriable: false, cause: ours }), options, 'orders')).toBe(ours);
   });
 
   it('stops on a cause chain that loops', () => {

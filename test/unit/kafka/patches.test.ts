@@ -6,6 +6,7 @@ import { patchedInTime, PATCHED, produceRequest } from '../../../lib/kafka/patch
 import { groupMessagesPerPartition } from '../../../lib/kafka/group-messages.js';
 import { sendMessages } from '../../../lib/kafka/send-messages.js';
 import { decodeRecord, type BatchContext } from '../../../lib/kafka/record-decoder.js';
+import { parseAlterConfigsResponse, parseCreateTopicsResponse } from '../../../lib/kafka/admin-responses.js';
 import { crc32c } from '../../../lib/kafka/crc32c.js';
 import { encodeProduceRequest, type ProduceRequestData } from '../../../lib/kafka/produce-request.js';
 import '../../../lib/kafka/index.js';
@@ -102,6 +103,10 @@ describe('the patches kafkajs loads', () => {
     expect(require(PATCHED.produceRequest)).toBe(produceRequest);
     expect(require(PATCHED.sendMessages)).toBe(sendMessages);
     expect(require(PATCHED.recordDecoder)).toBe(decodeRecord);
+    expect(require(PATCHED.createTopicsResponse).parse).toBe(parseCreateTopicsResponse);
+    // v1-v3 of CreateTopics reuse v0's parser: each version kafkajs may pick gets ours.
+    for (const v of [1, 2, 3]) expect(require(`kafkajs/src/protocol/requests/createTopics/v${v}/response.js`).parse).toBe(parseCreateTopicsResponse);
+    for (const v of [0, 1]) expect(require(`kafkajs/src/protocol/requests/alterConfigs/v${v}/response.js`).parse).toBe(parseAlterConfigsResponse);
     expect(patchedInTime).toBe(true);
   });
 
@@ -164,5 +169,56 @@ describe('decodeRecord', () => {
     expect(Object.keys(headers)).toEqual(['constructor', '__proto__']);
     expect(headers.constructor).toEqual(Buffer.from('c'));
     expect(Object.getOwnPropertyDescriptor(headers, '__proto__')?.value).toEqual(Buffer.from('p'));
+  });
+});
+
+describe('parseCreateTopicsResponse', () => {
+  const theirs = original<{ parse: (data: unknown) => Promise<unknown> }>(PATCHED.createTopicsResponse).parse;
+  const rejection = async (p: Promise<unknown>) => p.then(() => expect.unreachable('resolved'), (e: unknown) => e as { name: string; message: string; errors: Array<Record<string, unknown>> });
+
+  it('returns the data when no topic failed, as kafkajs does', async () => {
+    const data = { throttleTime: 0, topicErrors: [{ topic: 'a', errorCode: 0, errorMessage: null }] };
+    expect(await parseCreateTopicsResponse(data)).toBe(data);
+    expect(await theirs(data)).toBe(data);
+  });
+
+  it('throws the same errors as kafkajs, each with the broker\'s message kafkajs drops', async () => {
+    const data = {
+      topicErrors: [
+        { topic: 'a', errorCode: 40, errorMessage: 'Unknown topic config name: bogus.cfg' }, // INVALID_CONFIG
+        { topic: 'b', errorCode: 36, errorMessage: null }, // TOPIC_ALREADY_EXISTS, no detail
+      ],
+    };
+    const ours = await rejection(parseCreateTopicsResponse(data));
+    const original = await rejection(theirs(data));
+    expect(ours.name).toBe(original.name);
+    expect(ours.message).toBe(original.message);
+    const fields = (e: Record<string, unknown>) => ({ name: e.name, type: e.type, code: e.code, topic: e.topic, retriable: e.retriable, message: e.message });
+    expect(ours.errors.map(fields)).toEqual(original.errors.map(fields));
+    expect(ours.errors.map((e) => e.brokerMessage)).toEqual(['Unknown topic config name: bogus.cfg', undefined]);
+    expect(original.errors[0]).not.toHaveProperty('brokerMessage');
+  });
+});
+
+describe('parseAlterConfigsResponse', () => {
+  const theirs = original<{ parse: (data: unknown) => Promise<unknown> }>(PATCHED.alterConfigsResponse).parse;
+  const rejection = async (p: Promise<unknown>) => p.then(() => expect.unreachable('resolved'), (e: unknown) => e as Record<string, unknown>);
+  const resource = (errorCode: number, errorMessage: string | null) => ({ errorCode, errorMessage, resourceType: 2, resourceName: 'orders' });
+
+  it('returns the data when nothing failed, as kafkajs does', async () => {
+    const data = { throttleTime: 0, resources: [resource(0, null)] };
+    expect(await parseAlterConfigsResponse(data)).toBe(data);
+    expect(await theirs(data)).toBe(data);
+  });
+
+  it('throws the error kafkajs throws for the first failed resource, with the broker\'s message kafkajs drops', async () => {
+    const data = { throttleTime: 0, resources: [resource(0, null), resource(40, 'Invalid value abc for configuration retention.ms: Not a number of type LONG'), resource(29, null)] };
+    const ours = await rejection(parseAlterConfigsResponse(data));
+    const original = await rejection(theirs(data));
+    const fields = (e: Record<string, unknown>) => ({ name: e.name, type: e.type, code: e.code, retriable: e.retriable, message: e.message });
+    expect(fields(ours)).toEqual(fields(original));
+    expect(ours.brokerMessage).toBe('Invalid value abc for configuration retention.ms: Not a number of type LONG');
+    expect(original).not.toHaveProperty('brokerMessage');
+    expect(await rejection(parseAlterConfigsResponse({ resources: [resource(40, null)] }))).not.toHaveProperty('brokerMessage');
   });
 });

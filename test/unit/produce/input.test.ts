@@ -347,7 +347,7 @@ describe('parseJsonRecord', () => {
     ['timestamp 0', '{"timestamp":0}', { ...none, timestamp: '0' }],
     ['timestamp with leading zeros', '{"timestamp":"007"}', { ...none, timestamp: '7' }],
     ['timestamp in exponent form', '{"timestamp":1.7e12}', { ...none, timestamp: '1700000000000' }],
-    ['topic, offset and unknown fields are ignored', '{"topic":"t","offset":5,"extra":{"x":1},"value":"v"}', { key: null, value: b('v') }],
+    ['topic and offset are ignored', '{"topic":"t","offset":5,"value":"v"}', { key: null, value: b('v') }],
     ['whitespace around', '  {"value":"v"}\t', { key: null, value: b('v') }],
     ['a byte order mark', '\uFEFF{"value":"v"}', { key: null, value: b('v') }],
     [
@@ -406,6 +406,10 @@ describe('parseJsonRecord', () => {
     ['a date string', '{"timestamp":"2026-01-01T00:00:00Z"}', /"timestamp" must be .*, got "2026-01-01T00:00:00Z"/],
     ['a timestamp beyond int64', '{"timestamp":"9223372036854775808"}', /"timestamp" must be/],
     ['a boolean timestamp', '{"timestamp":true}', /"timestamp" must be/],
+    // A typo must not send a null value (a tombstone deletes the key on a compacted topic).
+    ['a misspelt field', '{"valu":"x"}', /unknown field "valu" \(known: topic, partition, offset, timestamp, key, keyEncoding, value, valueEncoding, headers, headersEncoding\)$/],
+    ['an unknown field beside known ones', '{"key":"k","value":"v","extra":{"x":1}}', /unknown field "extra"/],
+    ['a field named __proto__', '{"__proto__":{"value":"x"}}', /unknown field "__proto__"/],
   ])('rejects %s', (_, line, message) => {
     let error: unknown;
     try {

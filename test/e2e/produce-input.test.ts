@@ -1,0 +1,104 @@
+// kproduce's input as users give it: --json-input lines that would silently do the wrong thing, and messages typed on
+// a real terminal (a pty from util-linux `script`), checked with kcat, an independent client.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bin, run } from '../support/bins.js';
+import { kcat } from '../support/kcat.js';
+import { eventually, freshTopic } from '../support/kafka.js';
+
+const lines = (s: string) => s.split('\n').filter(Boolean);
+const stored = (topic: string) => lines(kcat(['-C', '-t', topic, '-e', '-q', '-f', '%p %k=%s\\n']).stdout);
+
+describe('kproduce --json-input refuses what it cannot send faithfully', () => {
+  it('a misspelt field ("valu") is an error naming the line, not a tombstone; the lines before it are sent', async () => {
+    const topic = await freshTopic('json-typo');
+    const r = await run('kproduce', [topic, '--json-input'], { input: '{"key":"a","value":"1"}\n{"key":"b","valu":"x"}\n{"key":"c","value":"3"}\n' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\nerror: line 2: unknown field "valu" \(known: [^)]*\bvalue\b[^)]*\) \(the 1 messages before it were acknowledged\)\nhint: [^\n]+\n$/);
+    expect(stored(topic)).toEqual(['0 a=1']);
+  });
+
+  it('a "partition" the topic lacks gets the same message as -p, and nothing of that batch is reported sent', async () => {
+    const topic = await freshTopic('json-partition', 3);
+    const flag = await run('kproduce', [topic, '-p', '7', 'x']);
+    expect(flag.code).toBe(1);
+    const expected = `error: topic "${topic}" has no partition 7 (it has 3: 0-2)\nhint: pick a partition that exists; \`ktopics describe\` lists them\n`;
+    expect(flag.stderr).toBe(expected);
+
+    const json = await run('kproduce', [topic, '--json-input'], { input: '{"value":"x","partition":7}\n' });
+    expect(json.code).toBe(1);
+    expect(json.stderr.endsWith(expected)).toBe(true);
+    expect(json.stderr).toMatch(/1 not acknowledged/);
+    expect(stored(topic)).toEqual([]);
+  });
+});
+
+describe('kproduce on a terminal', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kproduce-tty-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+  /** Runs kproduce with its stdin on a pty (`script`), stdout and stderr in files; what is written to it is typed. */
+  function onTerminal(name: string, args: string[]) {
+    const out = join(dir, `${name}.out`);
+    const err = join(dir, `${name}.err`);
+    const command = [process.execPath, bin('kproduce'), ...args].map(quote).join(' ') + ` >${quote(out)} 2>${quote(err)}`;
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'ignore', 'inherit'] });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    let exited = false;
+    const code = new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (c) => {
+        clearTimeout(timer);
+        exited = true;
+        resolve(c);
+      });
+    });
+    const read = (file: string) => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    /** Polls for what it printed, failing at once if it exited first. */
+    const until = (what: string, ok: () => boolean) =>
+      eventually(() => {
+        if (ok()) return true;
+        if (exited) throw new Error(`kproduce exited before ${what}; stderr: ${read(err)}`);
+        return undefined;
+      }, 60_000, what);
+    return { type: (text: string) => child.stdin.write(text), stdout: () => read(out), stderr: () => read(err), code, until, end: () => child.stdin.end() };
+  }
+
+  it('`kproduce T -` reads typed lines: a prompt on stderr, each line sent as typed, Ctrl-D ends', async () => {
+    const topic = await freshTopic('tty');
+    const t = onTerminal('dash', [topic, '-']);
+    await t.until('the prompt', () => t.stderr().includes('Ctrl-D'));
+    t.type('first\n');
+    // Sent before the input ends: the report comes while the terminal is still open.
+    await t.until('the first report', () => lines(t.stdout()).length === 1);
+    t.type('second\n');
+    await t.until('the second report', () => lines(t.stdout()).length === 2);
+    t.type('\x04');
+    expect(await t.code).toBe(0);
+    t.end();
+    expect(lines(t.stdout())).toEqual([expect.stringMatching(new RegExp(`^✔ ${topic}\\[0\\]@0 \\d+ ms$`)), expect.stringMatching(new RegExp(`^✔ ${topic}\\[0\\]@1 \\d+ ms$`))]);
+    expect(t.stderr()).toMatch(new RegExp(`^kproduce: type messages for ${topic}, one per line; Ctrl-D to end\\nkproduce: 2 messages \\(11 B\\) acknowledged in \\d+ ms, \\d+ msg/s\\n$`));
+    expect(stored(topic)).toEqual(['0 =first', '0 =second']);
+  });
+
+  it('`kproduce T` with no message on a terminal still refuses, exit 2, and names `-`', async () => {
+    const topic = await freshTopic('tty-bare');
+    const t = onTerminal('bare', [topic]);
+    expect(await t.code).toBe(2);
+    t.end();
+    expect(t.stderr()).toBe(
+      `error: no message given and stdin is a terminal\nhint: pass messages as arguments (kproduce ${topic} hello), pipe lines in (seq 10 | kproduce ${topic}), read a file with -f, or type them: kproduce ${topic} -\n`,
+    );
+    expect(stored(topic)).toEqual([]);
+  });
+});
