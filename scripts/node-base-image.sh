@@ -5,7 +5,7 @@
 #   bash scripts/node-base-image.sh             # import it into podman's storage (from the cache if there)
 #   bash scripts/node-base-image.sh --rebuild   # ignore the cache and run debootstrap again
 # Environment: KTOOL_IMAGE_CACHE (cache directory; default ${XDG_CACHE_HOME:-~/.cache}/kafka-cli-ts/images),
-# DEBIAN_MIRROR (default http://deb.debian.org/debian), NPM_VERSION (npm bundled with that Node; see below).
+# DEBIAN_MIRROR and DEBIAN_SECURITY_MIRROR (default deb.debian.org's), NPM_VERSION (npm bundled with that Node; see below).
 # Needs root, podman and debootstrap (scripts/podman-setup.sh installs them), and npm to fetch from the npm registry.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,12 +37,13 @@ if [ -z "$npm_version" ]; then
   exit 1
 fi
 # Bump when the recipe below changes, so a cached tarball of the old recipe is not reused.
-recipe=1
+recipe=2
 arch=amd64
 key="node-${node_version}-npm-${npm_version}-${suite}-slim-${arch}-r${recipe}"
 cache_dir=${KTOOL_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kafka-cli-ts/images}
 tarball="$cache_dir/$key.tar"
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+security_mirror=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 
 if [ "$rebuild" = 0 ] && [ "$(podman image inspect --format '{{index .Labels "org.kafka-cli-ts.stand-in"}}' "docker.io/library/$ref" 2>/dev/null)" = "$key" ]; then
   say "docker.io/library/$ref is already the stand-in $key"
@@ -58,6 +59,27 @@ if [ "$rebuild" = 1 ] || [ ! -s "$tarball" ]; then
   t0=$(date +%s)
   debootstrap --variant=minbase --arch="$arch" "$suite" "$root" "$mirror" > "$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log" >&2; exit 1; }
   say "debootstrap took $(( $(date +%s) - t0 )) s"
+
+  # Debian's images carry the point release plus bookworm-updates and bookworm-security as of their build: the same
+  # sources (deb822, as debian:bookworm has them), and an upgrade from them now.
+  rm -f "$root/etc/apt/sources.list"
+  cat > "$root/etc/apt/sources.list.d/debian.sources" <<SOURCES
+Types: deb
+URIs: $mirror
+Suites: $suite $suite-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: $security_mirror
+Suites: $suite-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+  chroot "$root" apt-get update -qq > "$work/upgrade.log" 2>&1 || { tail -20 "$work/upgrade.log" >&2; exit 1; }
+  upgrades=$(chroot "$root" apt-get -s upgrade | grep -c '^Inst ' || true)
+  DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get upgrade -y -qq >> "$work/upgrade.log" 2>&1 || { tail -20 "$work/upgrade.log" >&2; exit 1; }
+  say "upgraded $upgrades packages from $suite-updates and $suite-security"
 
   # Slim as Debian's -slim images are (debuerreotype-slimify): no docs, man pages or locales, now or after apt installs.
   cat > "$root/etc/dpkg/dpkg.cfg.d/docker" <<'EOF'
