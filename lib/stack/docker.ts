@@ -141,9 +141,14 @@ export async function up(o: DockerUpOptions, deps: DockerDeps): Promise<DockerUp
   } catch (e) {
     const timedOut = Date.now() - upStarted >= waitTimeoutS * 1000;
     const message = e instanceof Error ? e.message : String(e);
+    // Compose creates the containers only once every image is there: none means an image could not be pulled or built
+    // (seen against podman's API on a machine without registry access), and then there are no logs to read.
+    const created = timedOut || (await bounded(runner.ps(), PS_TIMEOUT_MS, 'docker compose ps').then((s) => s.length > 0, () => true));
     throw new KtoolError(timedOut ? 'START_TIMEOUT' : 'START_FAILED', timedOut ? `the compose stack was not healthy within ${waitTimeoutS} s: ${message}` : message, {
       exitCode: timedOut ? EXIT.unreachable : e instanceof KtoolError ? e.exitCode : EXIT.failed,
-      hint: `${timedOut ? 'allow more time with --timeout MS; ' : ''}\`kstack logs\` shows what the services printed, \`kstack down\` removes them`,
+      hint: created
+        ? `${timedOut ? 'allow more time with --timeout MS; ' : ''}\`kstack logs\` shows what the services printed, \`kstack down\` removes them`
+        : 'no container was created, so `kstack logs` has nothing to show: an image could not be pulled or built (the output above says which); check that the engine reaches its registry (`docker compose pull`), or run Kafka on the JVM with `kstack up --local`; `kstack down` forgets this stack',
       cause: e,
     });
   }
