@@ -74,7 +74,8 @@ function parseComment(comment: string): Pick<DocCommand, 'expect' | 'exit' | 'fo
   const follow = /\(Ctrl-C to stop\)/.test(comment);
   const exit = Number(/\(exit (\d+)\)/.exec(comment)?.[1] ?? (follow ? 130 : 0));
   if (!comment.startsWith('→')) return { exit, follow };
-  const shape = comment.slice(1).replace(/\((Ctrl-C to stop|exit \d+)\)/g, '').trim();
+  // The shape ends where three spaces begin a note: `→ teste[0]@5 hello   (Ctrl-C to stop); resumes next time`.
+  const shape = comment.slice(1).trim().split(/\s{3,}/)[0]!.replace(/\((Ctrl-C to stop|exit \d+)\)/g, '').trim();
   return { expect: shapePattern(shape), exit, follow };
 }
 

@@ -7,7 +7,7 @@ const md = [
   '```sh',
   'kproduce teste hello        # → ✔ teste[0]@0 12 ms',
   '# a comment line',
-  'kconsume teste -g g1        # → teste[0]@0 hello   (Ctrl-C to stop)',
+  'kconsume teste -g g1        # → teste[0]@0 hello   (Ctrl-C to stop); a note after three spaces',
   'ktopics describe nosuch     # no such topic (exit 1)',
   'kcat -b x \\',
   '  -L',
