@@ -4,7 +4,9 @@
 // - protocol/requests/produce/v3/request.js (used by v3-v7) costs ~10 µs a record (see produce-request.ts);
 // - protocol/recordBatch/record/v0/decoder.js does 64-bit Long arithmetic per record (see record-decoder.ts);
 // - protocol/requests/{createTopics,alterConfigs}/v0/response.js dropped the broker's reason for a refusal (see
-//   admin-responses.ts).
+//   admin-responses.ts);
+// - protocol/requests/produce/v3/response.js (parse of v3-v7) threw the first partition's error for the whole response,
+//   hiding the partitions the broker stored: ours returns every partition's answer, and send-messages.ts settles each.
 // kafkajs is pinned and unmaintained (tulios/kafkajs#1603); test/unit/kafka/patches.test.ts checks the encoders and
 // decoder against the originals and that kafkajs loads ours; test/failure/produce-leader-kill.test.ts checks the retry.
 import { createRequire, Module } from 'node:module';
@@ -21,7 +23,11 @@ export const PATCHED = {
   recordDecoder: 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js',
   createTopicsResponse: 'kafkajs/src/protocol/requests/createTopics/v0/response.js',
   alterConfigsResponse: 'kafkajs/src/protocol/requests/alterConfigs/v0/response.js',
+  produceResponse: 'kafkajs/src/protocol/requests/produce/v3/response.js',
 } as const;
+
+/** kafkajs's Produce v3 response (v4-v7 reuse its parse) with a parse that keeps each partition's error code, never throws. */
+const produceResponse = { decode: require(PATCHED.produceResponse).decode, parse: async (data: unknown) => data };
 
 /** kafkajs's request object for Produce v3 (v4-v7 copy it and change apiVersion), with our encoder. */
 const Encoder = require('kafkajs/src/protocol/encoder.js');
@@ -66,6 +72,7 @@ export const patchedInTime = [
   'kafkajs/src/protocol/recordBatch/v0/decoder.js',
   'kafkajs/src/protocol/requests/createTopics/v1/response.js', // v1 captures v0's parse; v2 and v3 capture v1's
   'kafkajs/src/protocol/requests/alterConfigs/v1/response.js',
+  'kafkajs/src/protocol/requests/produce/v4/response.js', // v4-v7 capture v3's parse
 ].every((id) => !require.cache[require.resolve(id)]);
 preload(PATCHED.sendMessages, sendMessages);
 preload(PATCHED.produceRequest, produceRequest);
@@ -73,3 +80,4 @@ preload(PATCHED.recordDecoder, decodeRecord);
 // kafkajs's own decoders are kept; only the parsers that turn error codes into errors are ours.
 preload(PATCHED.createTopicsResponse, { decode: require(PATCHED.createTopicsResponse).decode, parse: parseCreateTopicsResponse });
 preload(PATCHED.alterConfigsResponse, { decode: require(PATCHED.alterConfigsResponse).decode, parse: parseAlterConfigsResponse });
+preload(PATCHED.produceResponse, produceResponse);
