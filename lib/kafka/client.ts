@@ -1,5 +1,5 @@
 // The kafkajs client: factory with a stderr logger, deadlines, the admin wrapper, and the one map from kafkajs errors to ours.
-import './patches.js'; // first: replaces two kafkajs producer internals before kafkajs loads them
+import { withOfflinePartitions } from './patches.js'; // first: replaces kafkajs internals before kafkajs loads them
 import { Kafka, logLevel, type Admin, type KafkaConfig, type LogEntry, type logCreator, type SASLOptions } from 'kafkajs';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { Writable } from 'node:stream';
@@ -129,8 +129,11 @@ export async function withAdmin<T>(options: ConnectionOptions, fn: (admin: Admin
   const left = () => Math.max(1, end - Date.now());
   const timedOut = () => unreachable(options.brokers, options.timeoutMs);
   try {
-    await withDeadline(admin.connect(), left(), timedOut);
-    return await retryRetriable(() => withDeadline(fn(admin), left(), timedOut), retryUntil);
+    // Admin calls read the whole cluster's metadata: a partition without a leader anywhere must not fail them all.
+    return await withOfflinePartitions(async () => {
+      await withDeadline(admin.connect(), left(), timedOut);
+      return await retryRetriable(() => withDeadline(fn(admin), left(), timedOut), retryUntil);
+    });
   } catch (e) {
     throw mapKafkaError(e, options, topic);
   } finally {
@@ -176,6 +179,13 @@ export function mapKafkaError(error: unknown, options: ConnectionOptions, topic?
   if (type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE') {
     return new KtoolError('MESSAGE_TOO_LARGE', 'the broker refused a record as too large', {
       hint: 'raise the topic\'s max.message.bytes (and the broker\'s message.max.bytes), or send smaller records',
+      cause: error,
+    });
+  }
+  if (type === 'LEADER_NOT_AVAILABLE') {
+    return new KtoolError('NO_LEADER', `a partition${topic ? ` of topic "${topic}"` : ''} has no leader: the brokers of all its in-sync replicas are down (or an election is under way)`, {
+      exitCode: EXIT.unreachable,
+      hint: `\`ktopics describe ${topic && !topic.includes(',') ? topic : 'TOPIC'}\` shows the leaders and replicas; it comes back when one of its replicas' brokers does. If most KRaft controllers are down, the metadata quorum is lost and no leader can be elected until they return`,
       cause: error,
     });
   }

@@ -1,5 +1,5 @@
 // Producing: a kafkajs producer that reports each record's partition and offset after the ack.
-import './patches.js'; // first: replaces two kafkajs producer internals before kafkajs loads them
+import { withOfflinePartitions } from './patches.js'; // first: replaces kafkajs internals before kafkajs loads them
 import { CompressionTypes, Partitioners, type IHeaders, type Message } from 'kafkajs';
 import type { Compression } from './compressions.js';
 import { createKafka, unreachable, withDeadline, type ConnectionOptions } from './client.js';
@@ -122,7 +122,8 @@ export async function openProducer(options: ProducerOptions): Promise<RecordProd
       };
     },
   });
-  await withDeadline(producer.connect(), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
+  // Connecting reads every topic's metadata: a partition without a leader in another topic must not stop this one.
+  await withOfflinePartitions(() => withDeadline(producer.connect(), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs)));
   const compression = COMPRESSION_TYPE[options.compression ?? 'none'];
   /** Partition answers as send-messages.ts gives them: a base offset, or an error and the records it refused. */
   type Answer = { partition: number; baseOffset?: string; offset?: string; error?: { type?: string }; messages?: Message[] };

@@ -4,7 +4,7 @@ import { EXIT, KtoolError } from '../errors.js';
 import { err, out, type Io } from '../io.js';
 import { paint, progress } from '../cli/style.js';
 import { parseJsonRecord, splitKey, splitRecordBatches, type InputRecord } from './input.js';
-import { mapKafkaError, openProducer, topicOffsets, withDeadline, type Acks, type Compression, type ConnectionOptions, type Delivery, type OutRecord } from '../kafka/index.js';
+import { mapKafkaError, openProducer, topicPartitions, withDeadline, type Acks, type Compression, type ConnectionOptions, type Delivery, type OutRecord } from '../kafka/index.js';
 import { humanBytes } from './report.js';
 import { interrupted } from '../cli/run.js';
 import { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_SIZE, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_LINGER_MS } from './defaults.js';
@@ -163,7 +163,12 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
       const sentAt = Date.now();
       try {
         const { deliveries: acked, refused } = await withDeadline(producer.sendEach(o.topic, batch), deliveryTimeoutMs, () =>
-          new KtoolError('ACK_TIMEOUT', `no acknowledgement within ${deliveryTimeoutMs} ms`, { exitCode: EXIT.unreachable, hint: 'is the broker up? --delivery-timeout MS waits longer' }),
+          new KtoolError('ACK_TIMEOUT', `no acknowledgement within ${deliveryTimeoutMs} ms`, {
+            exitCode: EXIT.unreachable,
+            hint:
+              'is the broker up? With --acks all a leader answers once every in-sync replica has the records: one on a dead broker holds it until the controller drops it from the ISR ' +
+              '(~9 s; never while most KRaft controllers are down and the quorum is lost). `ktopics describe TOPIC` shows leaders and ISR; --delivery-timeout MS waits longer',
+          }),
         );
         const latencyMs = Date.now() - sentAt;
         // Each refusal belongs to its record: named by its place in the input, and why; the rest of the batch was stored.
@@ -248,7 +253,8 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, l
 /** -p N on a topic without partition N: kafkajs would drop the records; say so before sending anything. */
 async function checkPartition(connection: ConnectionOptions, topic: string, partition: number): Promise<void> {
   // A topic that does not exist yet is left to the producer, which may have the broker create it.
-  const count = (await topicOffsets(connection, topic).catch((e: KtoolError) => (e.code === 'UNKNOWN_TOPIC' ? [] : Promise.reject(e)))).length;
+  // From the metadata, not the offsets: a partition without a leader still counts (and the send says it has none).
+  const count = (await topicPartitions(connection, topic).catch((e: KtoolError) => (e.code === 'UNKNOWN_TOPIC' ? [] : Promise.reject(e)))).length;
   if (count > 0 && partition >= count) {
     throw new KtoolError('UNKNOWN_PARTITION', `topic "${topic}" has no partition ${partition} (it has ${count}: 0-${count - 1})`, { exitCode: EXIT.failed, hint: 'pick a partition that exists; `ktopics describe` lists them' });
   }
