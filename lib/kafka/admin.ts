@@ -1,5 +1,6 @@
 // Cluster queries through the admin client: brokers, topics, offsets, groups.
-import kafkajs, { AssignerProtocol } from 'kafkajs';
+import kafkajs, { AssignerProtocol, type Admin } from 'kafkajs';
+import { EXIT, KtoolError } from '../errors.js';
 import { withAdmin, type ConnectionOptions } from './client.js';
 
 // Node's CommonJS interop cannot see these two as named exports of kafkajs (they come after a spread in its index.js).
@@ -23,9 +24,26 @@ export function createTopic(options: ConnectionOptions, topic: string, partition
   const configEntries = Object.entries(configs).map(([name, value]) => ({ name, value }));
   return withAdmin(
     options,
-    (admin) => admin.createTopics({ waitForLeaders: true, timeout: options.timeoutMs, topics: [{ topic, numPartitions: partitions, replicationFactor, configEntries }] }),
+    async (admin) => {
+      // kafkajs's waitForLeaders waits for LEADER_NOT_AVAILABLE errors to stop, which withAdmin's metadata does not raise
+      // (patches.ts): the leaders are polled here instead.
+      const created = await admin.createTopics({ waitForLeaders: false, timeout: options.timeoutMs, topics: [{ topic, numPartitions: partitions, replicationFactor, configEntries }] });
+      if (created) await waitForLeaders(admin, topic, Date.now() + options.timeoutMs);
+      return created;
+    },
     topic,
   );
+}
+
+/** Until every partition of the topic has a leader (a new topic's metadata reaches the brokers asynchronously). */
+async function waitForLeaders(admin: Admin, topic: string, until: number): Promise<void> {
+  for (;;) {
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] }).catch((e: { retriable?: boolean }) => (e.retriable === true ? undefined : Promise.reject(e)));
+    const parts = meta?.topics.find((t) => t.name === topic)?.partitions ?? [];
+    if (parts.length > 0 && parts.every((p) => p.leader >= 0 && !p.partitionErrorCode)) return;
+    if (Date.now() >= until) throw new KtoolError('NO_LEADERS', `topic "${topic}" was created, but its partitions have no leader yet`, { exitCode: EXIT.unreachable, hint: 'are enough brokers up? `ktopics describe` shows the partitions' });
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Partition leaders, replicas and in-sync replicas of a topic. */
@@ -74,6 +92,7 @@ export interface PartitionMeta {
 
 /** Partition metadata of the named topics, or of every topic (internal ones included) when names is omitted. */
 export async function fetchTopics(options: ConnectionOptions, names?: string[]): Promise<Array<{ name: string; partitions: PartitionMeta[] }>> {
+  // A partition without a leader is a state to show (leader -1), not a failure of the whole answer.
   const meta = await withAdmin(options, (admin) => admin.fetchTopicMetadata(names ? { topics: names } : undefined), names?.join(','));
   return meta.topics.map((t) => ({
     name: t.name,

@@ -1,5 +1,5 @@
 // The kafkajs client: factory with a stderr logger, deadlines, the admin wrapper, and the one map from kafkajs errors to ours.
-import './patches.js'; // first: replaces two kafkajs producer internals before kafkajs loads them
+import { withOfflinePartitions } from './patches.js'; // first: replaces kafkajs internals before kafkajs loads them
 import { Kafka, logLevel, type Admin, type KafkaConfig, type LogEntry, type logCreator, type SASLOptions } from 'kafkajs';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { Writable } from 'node:stream';
@@ -129,8 +129,11 @@ export async function withAdmin<T>(options: ConnectionOptions, fn: (admin: Admin
   const left = () => Math.max(1, end - Date.now());
   const timedOut = () => unreachable(options.brokers, options.timeoutMs);
   try {
-    await withDeadline(admin.connect(), left(), timedOut);
-    return await retryRetriable(() => withDeadline(fn(admin), left(), timedOut), retryUntil);
+    // Admin calls read the whole cluster's metadata: a partition without a leader anywhere must not fail them all.
+    return await withOfflinePartitions(async () => {
+      await withDeadline(admin.connect(), left(), timedOut);
+      return await retryRetriable(() => withDeadline(fn(admin), left(), timedOut), retryUntil);
+    });
   } catch (e) {
     throw mapKafkaError(e, options, topic);
   } finally {
@@ -179,11 +182,26 @@ export function mapKafkaError(error: unknown, options: ConnectionOptions, topic?
       cause: error,
     });
   }
+  if (type === 'LEADER_NOT_AVAILABLE') {
+    return new KtoolError('NO_LEADER', `a partition${topic ? ` of topic "${topic}"` : ''} has no leader: the brokers of all its in-sync replicas are down (or an election is under way)`, {
+      exitCode: EXIT.unreachable,
+      hint: `\`ktopics describe ${topic && !topic.includes(',') ? topic : 'TOPIC'}\` shows the leaders and replicas; it comes back when one of its replicas' brokers does. If most KRaft controllers are down, the metadata quorum is lost and no leader can be elected until they return`,
+      cause: error,
+    });
+  }
+  if (type === 'INVALID_RECORD' || type === 'CORRUPT_MESSAGE' || type === 'INVALID_TIMESTAMP') {
+    return new KtoolError('INVALID_RECORD', `the broker refused a record as invalid (${type})`, {
+      hint: type === 'INVALID_TIMESTAMP' ? 'the topic\'s message.timestamp.*.ms limits refuse this record\'s timestamp: send it without one, or within them' : 'the topic may require keys (compacted topics refuse records without a key), or a schema the record does not follow',
+      cause: error,
+    });
+  }
   if (type?.endsWith('_AUTHORIZATION_FAILED')) {
     return new KtoolError('NOT_AUTHORIZED', `not authorized (${type})`, { hint: 'ask for the ACL this operation needs', cause: error });
   }
   const security = securityError(chain, options, error);
   if (security) return security;
+  const connection = connectionError(chain, options, error);
+  if (connection) return connection;
   if (e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSNumberOfRetriesExceeded' || e.name === 'KafkaJSBrokerNotFound' || e.name === 'KafkaJSConnectionClosedError') {
     return unreachable(options.brokers, options.timeoutMs, error);
   }
@@ -212,6 +230,56 @@ export function adminError(type: string | undefined, cause: unknown, topic?: str
   // Only where our words cannot say what was refused; elsewhere the broker's would repeat them.
   const explain = reason !== undefined && (type === 'INVALID_CONFIG' || type === 'POLICY_VIOLATION');
   return new KtoolError(hit[0], explain ? `${hit[1]}: ${reason}` : hit[1], { exitCode: EXIT.failed, hint: hit[2], cause });
+}
+
+/** Node's codes for a host name that does not resolve (getaddrinfo). */
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA']);
+
+/**
+ * A connection that failed, named by the broker kafkajs was connecting to (KafkaJSConnectionError's `broker` and Node's
+ * `code`): which broker, and why (refused, DNS, no TCP answer). It need not be a bootstrap broker: a leader or coordinator
+ * the metadata names may be the one that is down, while the bootstrap broker answered.
+ */
+function connectionError(chain: Array<{ name?: string; code?: unknown; broker?: unknown; message?: string }>, options: ConnectionOptions, cause: unknown): KtoolError | undefined {
+  const link = chain.find((x) => x.name === 'KafkaJSConnectionError' && typeof x.broker === 'string');
+  if (!link) return undefined;
+  const broker = link.broker as string;
+  const code = typeof link.code === 'string' ? link.code : undefined;
+  const bootstrap = options.brokers.includes(broker);
+  const where = bootstrap ? `Kafka at ${broker}` : `broker ${broker}`;
+  // Not a bootstrap broker: the cluster's metadata names it (a partition leader, a coordinator), so it was up not long ago.
+  const listed = bootstrap
+    ? ''
+    : ` (the cluster's metadata still lists it; ${options.brokers.join(',')} answered)`;
+  const downHint =
+    'a broker of the cluster is down: once the controller fences it (~9 s with KRaft defaults) its partitions move to other replicas, if they have any; retry then. ' +
+    'If most of the KRaft controllers are down too, the metadata quorum is lost and nothing moves until they return (`ktopics describe TOPIC` shows the leaders)';
+  if (code !== undefined && DNS_CODES.has(code)) {
+    const host = broker.slice(0, broker.lastIndexOf(':'));
+    return new KtoolError('BROKER_UNREACHABLE', `could not reach ${where}${listed}: the host name "${host}" does not resolve (DNS: ${code})`, {
+      exitCode: EXIT.unreachable,
+      hint: bootstrap ? 'check the host name in -b/--brokers (or KAFKA_BROKERS): a typo? is it in DNS or /etc/hosts?' : 'the broker advertises a name this machine cannot resolve: fix its advertised.listeners, or add the name to DNS or /etc/hosts',
+      cause,
+    });
+  }
+  if (code === 'ECONNREFUSED') {
+    return new KtoolError('BROKER_UNREACHABLE', `could not reach ${where}${listed}: connection refused (nothing listens on that port)`, {
+      exitCode: EXIT.unreachable,
+      hint: bootstrap ? 'is a broker running there? start one with `npx kstack up`, or point -b/--brokers (or KAFKA_BROKERS) at yours' : downHint,
+      cause,
+    });
+  }
+  if (code === undefined && link.message === 'Connection timeout') {
+    return new KtoolError('BROKER_UNREACHABLE', `could not reach ${where}${listed}: no TCP connection within ${Math.min(options.timeoutMs, 5_000)} ms`, {
+      exitCode: EXIT.unreachable,
+      hint: bootstrap ? 'is the address right, and does a firewall let it through? --timeout MS waits longer' : downHint,
+      cause,
+    });
+  }
+  if (!bootstrap) {
+    return new KtoolError('BROKER_UNREACHABLE', `could not reach ${where}${listed}${code ? `: ${code}` : ''}`, { exitCode: EXIT.unreachable, hint: downHint, cause });
+  }
+  return undefined;
 }
 
 /** Node's codes for a certificate chain the client does not trust. */

@@ -4,9 +4,14 @@
 // - protocol/requests/produce/v3/request.js (used by v3-v7) costs ~10 µs a record (see produce-request.ts);
 // - protocol/recordBatch/record/v0/decoder.js does 64-bit Long arithmetic per record (see record-decoder.ts);
 // - protocol/requests/{createTopics,alterConfigs}/v0/response.js dropped the broker's reason for a refusal (see
-//   admin-responses.ts).
+//   admin-responses.ts);
+// - protocol/requests/produce/v3/response.js (parse of v3-v7) threw the first partition's error for the whole response,
+//   hiding the partitions the broker stored: ours returns every partition's answer, and send-messages.ts settles each;
+// - protocol/requests/metadata/v0/response.js (parse of v0-v6) threw LEADER_NOT_AVAILABLE for a whole cluster's metadata
+//   when one partition had no leader: inside withOfflinePartitions (admin calls) the metadata comes back as it is.
 // kafkajs is pinned and unmaintained (tulios/kafkajs#1603); test/unit/kafka/patches.test.ts checks the encoders and
 // decoder against the originals and that kafkajs loads ours; test/failure/produce-leader-kill.test.ts checks the retry.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire, Module } from 'node:module';
 import { encodeProduceRequest, type ProduceRequestData } from './produce-request.js';
 import { parseAlterConfigsResponse, parseCreateTopicsResponse } from './admin-responses.js';
@@ -21,7 +26,29 @@ export const PATCHED = {
   recordDecoder: 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js',
   createTopicsResponse: 'kafkajs/src/protocol/requests/createTopics/v0/response.js',
   alterConfigsResponse: 'kafkajs/src/protocol/requests/alterConfigs/v0/response.js',
+  produceResponse: 'kafkajs/src/protocol/requests/produce/v3/response.js',
+  metadataResponse: 'kafkajs/src/protocol/requests/metadata/v0/response.js',
 } as const;
+
+/** kafkajs's Produce v3 response (v4-v7 reuse its parse) with a parse that keeps each partition's error code, never throws. */
+const produceResponse = { decode: require(PATCHED.produceResponse).decode, parse: async (data: unknown) => data };
+
+const offlineAllowed = new AsyncLocalStorage<boolean>();
+/**
+ * Runs fn with metadata that may show partitions without a leader (offline: leader -1, their error code kept) instead of
+ * failing: for admin calls (withAdmin), which show or change the cluster as it is. kafkajs's producer and consumer rely
+ * on the error to wait for an election, so they keep it (and createTopic polls the leaders itself: kafkajs's
+ * waitForLeaders waits for that error to stop). The scope follows fn's async calls (AsyncLocalStorage).
+ */
+export function withOfflinePartitions<T>(fn: () => Promise<T>): Promise<T> {
+  return offlineAllowed.run(true, fn);
+}
+type MetadataData = { topicMetadata: Array<{ topicErrorCode: number }> };
+const metadataV0 = require(PATCHED.metadataResponse) as { decode: unknown; parse: (data: MetadataData) => Promise<unknown> };
+const metadataResponse = {
+  decode: metadataV0.decode,
+  parse: async (data: MetadataData) => (offlineAllowed.getStore() === true && data.topicMetadata.every((t) => t.topicErrorCode === 0) ? data : metadataV0.parse(data)),
+};
 
 /** kafkajs's request object for Produce v3 (v4-v7 copy it and change apiVersion), with our encoder. */
 const Encoder = require('kafkajs/src/protocol/encoder.js');
@@ -66,6 +93,8 @@ export const patchedInTime = [
   'kafkajs/src/protocol/recordBatch/v0/decoder.js',
   'kafkajs/src/protocol/requests/createTopics/v1/response.js', // v1 captures v0's parse; v2 and v3 capture v1's
   'kafkajs/src/protocol/requests/alterConfigs/v1/response.js',
+  'kafkajs/src/protocol/requests/produce/v4/response.js', // v4-v7 capture v3's parse
+  'kafkajs/src/protocol/requests/metadata/v1/response.js', // v1-v6 capture v0's parse
 ].every((id) => !require.cache[require.resolve(id)]);
 preload(PATCHED.sendMessages, sendMessages);
 preload(PATCHED.produceRequest, produceRequest);
@@ -73,3 +102,5 @@ preload(PATCHED.recordDecoder, decodeRecord);
 // kafkajs's own decoders are kept; only the parsers that turn error codes into errors are ours.
 preload(PATCHED.createTopicsResponse, { decode: require(PATCHED.createTopicsResponse).decode, parse: parseCreateTopicsResponse });
 preload(PATCHED.alterConfigsResponse, { decode: require(PATCHED.alterConfigsResponse).decode, parse: parseAlterConfigsResponse });
+preload(PATCHED.produceResponse, produceResponse);
+preload(PATCHED.metadataResponse, metadataResponse);

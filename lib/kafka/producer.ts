@@ -1,5 +1,5 @@
 // Producing: a kafkajs producer that reports each record's partition and offset after the ack.
-import './patches.js'; // first: replaces two kafkajs producer internals before kafkajs loads them
+import { withOfflinePartitions } from './patches.js'; // first: replaces kafkajs internals before kafkajs loads them
 import { CompressionTypes, Partitioners, type IHeaders, type Message } from 'kafkajs';
 import type { Compression } from './compressions.js';
 import { createKafka, unreachable, withDeadline, type ConnectionOptions } from './client.js';
@@ -32,14 +32,39 @@ export interface Delivery {
   offset: string | null;
 }
 
+/** A record the broker refused for good (MESSAGE_TOO_LARGE, INVALID_RECORD...): nothing of it was stored. */
+export interface Refusal {
+  /** Its position in the records given to sendEach, from 0. */
+  index: number;
+  partition: number;
+  /** The broker's error, as kafkajs gives it (map it with mapKafkaError). */
+  error: unknown;
+}
+
+export interface SendResult {
+  /** One per record, in input order, if the producer tracks deliveries (refused ones with a null offset); else empty. */
+  deliveries: Delivery[];
+  /** The records refused for good, in input order; every other record was acknowledged. */
+  refused: Refusal[];
+}
+
 export interface RecordProducer {
   /**
    * Sends records to one topic and resolves after the acks: with one Delivery per record, in input order, if the
-   * producer was opened with `deliveries: true`; with an empty list otherwise (nothing is tracked per record).
+   * producer was opened with `deliveries: true`; with an empty list otherwise. Throws if the broker refused any record.
    */
   send(topic: string, records: OutRecord[]): Promise<Delivery[]>;
+  /**
+   * Like send, but a record the broker refuses for good is its own failure: the others of the batch are still delivered.
+   * A partition's batch refused as too large is sent again record by record, so only records over the limit fail.
+   * Throws for failures of the whole send (unreachable, timed out); the error's `settled` lists partitions stored anyway.
+   */
+  sendEach(topic: string, records: OutRecord[]): Promise<SendResult>;
   close(): Promise<void>;
 }
+
+/** Kafka's errors for a batch over the broker's or topic's size limits: worth splitting (KIP-126 has the Java producer split). */
+const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
 
 /** kafkajs wants headers as an object; a repeated name becomes an array, which it writes as repeated headers. */
 function headerObject(list: Array<[string, Buffer | null]>): IHeaders {
@@ -97,25 +122,59 @@ export async function openProducer(options: ProducerOptions): Promise<RecordProd
       };
     },
   });
-  await withDeadline(producer.connect(), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs));
+  // Connecting reads every topic's metadata: a partition without a leader in another topic must not stop this one.
+  await withOfflinePartitions(() => withDeadline(producer.connect(), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs)));
   const compression = COMPRESSION_TYPE[options.compression ?? 'none'];
-  return {
-    async send(topic, records) {
-      const messages = records.map(toMessage);
-      const meta = await producer.send({ topic, messages, acks: options.acks, compression });
-      if (!track) return [];
-      const next = new Map<number, bigint>();
-      for (const m of meta) {
-        const base = m.baseOffset ?? m.offset;
-        if (base !== undefined && base !== '-1') next.set(m.partition, BigInt(base));
+  /** Partition answers as send-messages.ts gives them: a base offset, or an error and the records it refused. */
+  type Answer = { partition: number; baseOffset?: string; offset?: string; error?: { type?: string }; messages?: Message[] };
+  const sendEach = async (topic: string, records: OutRecord[]): Promise<SendResult> => {
+    const messages = records.map(toMessage);
+    const meta = (await producer.send({ topic, messages, acks: options.acks, compression })) as unknown as Answer[];
+    const next = new Map<number, bigint>();
+    // Records of refused partitions: their error, or their own offset once sent again alone.
+    const refusedBy = new Map<Message, { partition: number; error: unknown }>();
+    const alone = new Map<Message, string | null>();
+    for (const m of meta) {
+      if (m.error) {
+        const split = TOO_LARGE.has(m.error.type ?? '') && (m.messages?.length ?? 0) > 1;
+        for (const msg of m.messages ?? []) {
+          if (!split) refusedBy.set(msg, { partition: m.partition, error: m.error });
+          else {
+            // Same partition as chosen, one record per request: each record's fate is its own.
+            const [one] = (await producer.send({ topic, messages: [{ ...msg, partition: m.partition }], acks: options.acks, compression })) as unknown as Answer[];
+            if (one?.error) refusedBy.set(msg, { partition: m.partition, error: one.error });
+            else alone.set(msg, one?.baseOffset ?? one?.offset ?? null);
+          }
+        }
+        continue;
       }
-      return messages.map((m) => {
-        const partition = m.partition ?? chosen.get(m) ?? -1;
-        const offset = next.get(partition);
-        if (offset === undefined) return { topic, partition, offset: null };
-        next.set(partition, offset + 1n);
-        return { topic, partition, offset: offset.toString() };
-      });
+      const base = m.baseOffset ?? m.offset;
+      if (base !== undefined && base !== '-1') next.set(m.partition, BigInt(base));
+    }
+    const refused: Refusal[] = [];
+    if (refusedBy.size > 0) messages.forEach((m, index) => refusedBy.has(m) && refused.push({ index, ...refusedBy.get(m)! }));
+    if (!track) return { deliveries: [], refused };
+    const deliveries = messages.map((m): Delivery => {
+      const no = refusedBy.get(m);
+      if (no) return { topic, partition: no.partition, offset: null };
+      const partition = m.partition ?? chosen.get(m) ?? -1;
+      if (alone.has(m)) {
+        const own = alone.get(m);
+        return { topic, partition, offset: own === null || own === undefined || own === '-1' ? null : own };
+      }
+      const offset = next.get(partition);
+      if (offset === undefined) return { topic, partition, offset: null };
+      next.set(partition, offset + 1n);
+      return { topic, partition, offset: offset.toString() };
+    });
+    return { deliveries, refused };
+  };
+  return {
+    sendEach,
+    async send(topic, records) {
+      const { deliveries, refused } = await sendEach(topic, records);
+      if (refused.length > 0) throw refused[0]!.error;
+      return deliveries;
     },
     close: () => producer.disconnect(),
   };

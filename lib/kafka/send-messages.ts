@@ -4,13 +4,17 @@
 // new leader had already answered for other partitions was never re-sent (resolved without an offset: lost). This
 // version tracks answers per topic-partition and retries only after every request of an attempt has settled, so a
 // retry re-sends exactly the unanswered partitions with their original sequence numbers. Installed by patches.ts.
+// The broker answers per partition (patches.ts keeps kafkajs from turning the first partition error into a throw for the
+// whole request): a partition it stored is settled even if another failed, a retriable refusal re-sends only that
+// partition, and one refused for good (MESSAGE_TOO_LARGE...) resolves with `error` and the records it held, so each
+// record's fate is its own (lib/kafka/producer.ts reports them record by record).
 import { createRequire } from 'node:module';
 import { unknownPartition } from '../errors.js';
 import { groupMessagesPerPartition } from './group-messages.js';
 
 const require = createRequire(import.meta.url);
 const { KafkaJSMetadataNotLoaded, KafkaJSError } = require('kafkajs/src/errors.js');
-const { staleMetadata } = require('kafkajs/src/protocol/error.js');
+const { staleMetadata, failure, createErrorFromCode } = require('kafkajs/src/protocol/error.js');
 const createTopicData = require('kafkajs/src/producer/createTopicData.js');
 const responseSerializer = require('kafkajs/src/producer/responseSerializer.js');
 
@@ -25,9 +29,12 @@ export function sendMessages({ logger, cluster, partitioner, eosManager, retrier
 
     /** The partitions the current attempt sends to: each must be answered before the send resolves. */
     let expected: Array<[string, string]> = []
+    /** Retriable refusals of the current attempt, by partition: the first is what the retry reports if it runs out. */
+    let refusals: any[] = []
 
     const createProducerRequests = async () => {
       expected = []
+      refusals = []
       await cluster.refreshMetadataIfNecessary()
       /** nodeId -> [{ topic, partitions, messagesPerPartition }] */
       const perLeader = new Map<string, any[]>()
@@ -90,6 +97,19 @@ export function sendMessages({ logger, cluster, partitioner, eosManager, retrier
           }
           const formatted = acks !== 0 ? responseSerializer(response) : topicData.flatMap(({ topic, partitions }: any) => partitions.map((p: any) => ({ topicName: topic, partition: p.partition })))
           for (const r of formatted) {
+            if (acks !== 0 && failure(r.errorCode)) {
+              const sent = topicData.find((t: any) => t.topic === r.topicName)?.partitions.find((p: any) => p.partition === Number(r.partition))
+              // The broker stored nothing of this partition's batch: its sequence numbers are free again.
+              if (sent) eosManager.updateSequence(r.topicName, sent.partition, -sent.messages.length)
+              const error = createErrorFromCode(r.errorCode)
+              if (error.retriable) {
+                refusals.push(error)
+                continue // unanswered: the next attempt sends it again
+              }
+              // Refused for good: settled, with the records it held, so the caller can tell which records failed.
+              r.error = error
+              r.messages = sent?.messages ?? []
+            }
             if (!done.has(r.topicName)) done.set(r.topicName, new Map())
             done.get(r.topicName)!.set(Number(r.partition), r)
           }
@@ -99,7 +119,7 @@ export function sendMessages({ logger, cluster, partitioner, eosManager, retrier
       })
     }
 
-    return retrier(async (bail: (e: Error) => void, retryCount: number, retryTime: number) => {
+    const attempts = retrier(async (bail: (e: Error) => void, retryCount: number, retryTime: number) => {
       const topics = topicMessages.map(({ topic }: any) => topic)
       await cluster.addMultipleTargetTopics(topics)
 
@@ -110,7 +130,7 @@ export function sendMessages({ logger, cluster, partitioner, eosManager, retrier
         if (failure) throw failure.reason
         // Never resolve without an answer for a partition that had records: retry it (it was not sent), never report it sent.
         const missing = acks !== 0 ? expected.find(([t, p]) => !answered(t, p)) : undefined
-        if (missing) throw new KafkaJSError(`no answer for ${missing[0]} partition ${missing[1]}`, { retriable: true })
+        if (missing) throw refusals[0] ?? new KafkaJSError(`no answer for ${missing[0]} partition ${missing[1]}`, { retriable: true })
         return acks !== 0 ? Array.from(done.values()).flatMap((m) => Array.from(m.values())) : []
       } catch (e: any) {
         if (e.name === 'KafkaJSConnectionClosedError') {
@@ -141,5 +161,12 @@ export function sendMessages({ logger, cluster, partitioner, eosManager, retrier
         bail(e)
       }
     })
+    try {
+      return await attempts
+    } catch (e: any) {
+      // The partitions stored before the send gave up: their records must not be reported as failed.
+      if (e !== null && typeof e === 'object') e.settled = Array.from(done.values()).flatMap((m) => Array.from(m.values())).filter((r: any) => !r.error)
+      throw e
+    }
   }
 }

@@ -4,7 +4,9 @@ import { EXIT, KtoolError } from '../errors.js';
 import { err, out, type Io } from '../io.js';
 import { paint, progress } from '../cli/style.js';
 import { parseJsonRecord, splitKey, splitRecordBatches, type InputRecord } from './input.js';
-import { mapKafkaError, openProducer, topicOffsets, withDeadline, type Acks, type Compression, type ConnectionOptions, type Delivery, type OutRecord } from '../kafka/index.js';
+import { mapKafkaError, openProducer, topicPartitions, withDeadline, type Acks, type Compression, type ConnectionOptions, type Delivery, type OutRecord } from '../kafka/index.js';
+import { humanBytes } from './report.js';
+import { interrupted } from '../cli/run.js';
 import { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_SIZE, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_LINGER_MS } from './defaults.js';
 import { reportJson, reportPretty, summaryJson, summaryPretty, type Report, type Summary } from './report.js';
 
@@ -79,9 +81,11 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
   const lingerMs = o.lingerMs ?? DEFAULT_LINGER_MS;
   const c = paint(io, 'stdout');
   const deliveryTimeoutMs = o.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
-  if (o.partition !== undefined) await checkPartition(o.connection, o.topic, o.partition);
+  // Ctrl-C while connecting (a broker that accepts and never answers) stops at once, not after --timeout.
+  if (o.partition !== undefined) await untilAborted(checkPartition(o.connection, o.topic, o.partition), o.signal);
   const perRecord = o.report === 'each' || o.source.kind === 'args';
-  const producer = await openProducer({ ...o.connection, acks: o.acks, deliveries: perRecord, deliveryTimeoutMs, ...(o.compression ? { compression: o.compression } : {}) }).catch((e) => {
+  const opening = openProducer({ ...o.connection, acks: o.acks, deliveries: perRecord, deliveryTimeoutMs, ...(o.compression ? { compression: o.compression } : {}) });
+  const producer = await untilAborted(opening, o.signal, (late) => void late.close().catch(() => {})).catch((e) => {
     throw mapKafkaError(e, o.connection, o.topic);
   });
   const print = (r: Report) => o.report === 'each' && out(io, o.json ? reportJson(r) : reportPretty(r, c));
@@ -97,6 +101,14 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
   let failure: KtoolError | undefined;
   let acknowledged = 0;
   let failed = 0;
+  /** Records taken from the queue so far: records are numbered in input order, so a batch's first is taken + 1. */
+  let taken = 0;
+  /** The first record the broker refused on its own (too large...): named in the final error. */
+  let firstRefusal: KtoolError | undefined;
+  // "line 7" when records are lines, else "record 7" (the 7th argument, or the 7th record between -D delimiters).
+  const noun = o.source.kind === 'stream' && o.source.delimiter.length === 1 && o.source.delimiter[0] === 0x0a ? 'line' : o.source.kind === 'args' ? 'message' : 'record';
+  const which = (n: number) => `${noun} ${n}`;
+  const withKey = (e: KtoolError, r: OutRecord) => (r.key === null ? e.message : e.message.replace(/^(\S+ \d+)/, `$1 (key ${keyText(r)})`));
   let bytes = 0;
   const deliveries: Delivery[] = [];
   const aborted = () => o.signal?.aborted === true;
@@ -116,6 +128,8 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
         while (queue.length >= 2 * batchSize && !failure && !aborted()) await toReader.wait();
       }
     } catch (e) {
+      // Ctrl-C destroys the input (below), which ends the read with an error that is no failure.
+      if (aborted()) return;
       readError = e instanceof KtoolError ? e : new KtoolError('INPUT_FAILED', `could not read the input: ${(e as Error).message}`, { exitCode: EXIT.failed, cause: e });
     } finally {
       readerDone = true;
@@ -123,6 +137,8 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
     }
   })();
   const onAbort = () => {
+    // An idle input (`sleep 60 | kproduce t`) would hold the reader until its end: stop reading it now.
+    if (o.source.kind === 'stream') o.source.stream.destroy();
     toReader.poke();
     toSender.poke();
   };
@@ -141,21 +157,41 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
       let batchBytesNow = 0;
       while (take < queue.length && take < batchSize && (take === 0 || batchBytesNow < batchBytes)) batchBytesNow += recordBytes(queue[take++]!);
       const batch = queue.splice(0, take);
+      const first = taken + 1;
+      taken += batch.length;
       toReader.poke();
       const sentAt = Date.now();
       try {
-        const acked = await withDeadline(producer.send(o.topic, batch), deliveryTimeoutMs, () =>
-          new KtoolError('ACK_TIMEOUT', `no acknowledgement within ${deliveryTimeoutMs} ms`, { exitCode: EXIT.unreachable, hint: 'is the broker up? --delivery-timeout MS waits longer' }),
+        const { deliveries: acked, refused } = await withDeadline(producer.sendEach(o.topic, batch), deliveryTimeoutMs, () =>
+          new KtoolError('ACK_TIMEOUT', `no acknowledgement within ${deliveryTimeoutMs} ms`, {
+            exitCode: EXIT.unreachable,
+            hint:
+              'is the broker up? With --acks all a leader answers once every in-sync replica has the records: one on a dead broker holds it until the controller drops it from the ISR ' +
+              '(~9 s; never while most KRaft controllers are down and the quorum is lost). `ktopics describe TOPIC` shows leaders and ISR; --delivery-timeout MS waits longer',
+          }),
         );
         const latencyMs = Date.now() - sentAt;
-        if (o.report === 'each') acked.forEach((d, i) => print({ ...d, key: keyText(batch[i]), latencyMs }));
-        if (o.source.kind === 'args') deliveries.push(...acked);
-        acknowledged += batch.length;
-        bytes += batchBytesNow;
+        // Each refusal belongs to its record: named by its place in the input, and why; the rest of the batch was stored.
+        const why = new Map<number, KtoolError>();
+        for (const x of refused) {
+          const r = batch[x.index]!;
+          const mapped = mapKafkaError(x.error, o.connection, o.topic);
+          const e = new KtoolError(mapped.code, `${which(first + x.index)}, ${humanBytes(recordBytes(r))}: ${mapped.message}`, { exitCode: mapped.exitCode, ...(mapped.hint ? { hint: mapped.hint } : {}), cause: x.error });
+          why.set(x.index, e);
+          firstRefusal ??= new KtoolError(e.code, withKey(e, r), { exitCode: e.exitCode, ...(e.hint ? { hint: e.hint } : {}), cause: x.error });
+          // A refusal of this record alone (too large, invalid) leaves the next records sendable; any other stops the run.
+          if (!RECORD_REFUSALS.has(mapped.code)) failure ??= firstRefusal;
+        }
+        if (o.report === 'each') acked.forEach((d, i) => print({ ...d, key: keyText(batch[i]), latencyMs, ...(why.has(i) ? { record: first + i, error: why.get(i)!.message } : {}) }));
+        if (o.source.kind === 'args') deliveries.push(...acked.filter((_, i) => !why.has(i)));
+        acknowledged += batch.length - refused.length;
+        failed += refused.length;
+        bytes += batchBytesNow - refused.reduce((n, x) => n + recordBytes(batch[x.index]!), 0);
+        if (failure) toReader.poke();
       } catch (e) {
         failure = mapKafkaError(e, o.connection, o.topic);
         failed += batch.length;
-        for (const r of batch) print({ topic: o.topic, partition: r.partition ?? -1, offset: null, key: keyText(r), latencyMs: Date.now() - sentAt, error: failure.message });
+        batch.forEach((r, i) => print({ topic: o.topic, partition: r.partition ?? -1, offset: null, key: keyText(r), latencyMs: Date.now() - sentAt, record: first + i, error: `${which(first + i)}: ${failure!.message}` }));
         toReader.poke();
       }
     }
@@ -164,13 +200,15 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
     if (ticker) clearInterval(ticker);
     live?.stop();
     await reader;
-    // What the reader queued after a failure was never sent: count it, never report it as delivered.
-    failed += queue.splice(0).length;
+    // What the reader queued after a failure was never sent: count it, report it as not sent, never as delivered.
+    const unsent = queue.splice(0);
+    failed += unsent.length;
+    unsent.forEach((r, i) => print({ topic: o.topic, partition: r.partition ?? -1, offset: null, key: keyText(r), latencyMs: 0, record: taken + 1 + i, error: `${which(taken + 1 + i)}: not sent (kproduce stopped at an earlier failure)` }));
     await producer.close().catch(() => {});
   }
 
   const summary: Summary = { acknowledged, failed, bytes, elapsedMs: Date.now() - started, interrupted: aborted() };
-  const problem = failure ?? readError;
+  const problem = failure ?? readError ?? firstRefusal;
   if (!problem && acknowledged === 0 && !summary.interrupted) {
     throw new KtoolError('EMPTY_INPUT', 'no messages: the input was empty', { exitCode: EXIT.usage, hint: 'pass messages as arguments, or pipe lines on stdin' });
   }
@@ -178,23 +216,51 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
   else if (o.report === 'summary' || (o.report === 'each' && o.source.kind === 'stream')) err(io, summaryPretty(summary));
 
   if (problem) {
-    if (acknowledged === 0 && failed <= 1 && problem === failure) throw failure;
-    const what = failure ? `${failed} of ${acknowledged + failed} messages were not acknowledged: ${failure.message}` : `${problem.message} (the ${acknowledged} messages before it were acknowledged)`;
+    if (acknowledged === 0 && failed <= 1 && problem !== readError) throw problem;
+    const refusal = failure ?? firstRefusal;
+    const what =
+      problem !== readError ? `${failed} of ${acknowledged + failed} messages were not acknowledged: ${refusal!.message}`
+      : refusal ? `${problem.message} (of the ${acknowledged + failed} messages before it, ${failed} were not acknowledged: ${refusal.message})`
+      : `${problem.message} (the ${acknowledged} messages before it were acknowledged)`;
     throw new KtoolError(problem.code, what, { exitCode: problem.exitCode, ...(problem.hint ? { hint: problem.hint } : {}), cause: problem });
   }
   return { ...summary, deliveries };
 }
 
-/** Input items in arrays (one per chunk read), so the reader awaits once per chunk, not per record. */
+/**
+ * The promise, or an interrupted error as soon as the signal fires; what it resolves to later is handed to `late`
+ * (a producer still connecting is closed).
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, late?: (value: T) => void): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) {
+    promise.then(late, () => {});
+    return Promise.reject(interrupted('kproduce'));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      promise.then(late, () => {});
+      reject(interrupted('kproduce'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
+}
+
 /** -p N on a topic without partition N: kafkajs would drop the records; say so before sending anything. */
 async function checkPartition(connection: ConnectionOptions, topic: string, partition: number): Promise<void> {
   // A topic that does not exist yet is left to the producer, which may have the broker create it.
-  const count = (await topicOffsets(connection, topic).catch((e: KtoolError) => (e.code === 'UNKNOWN_TOPIC' ? [] : Promise.reject(e)))).length;
+  // From the metadata, not the offsets: a partition without a leader still counts (and the send says it has none).
+  const count = (await topicPartitions(connection, topic).catch((e: KtoolError) => (e.code === 'UNKNOWN_TOPIC' ? [] : Promise.reject(e)))).length;
   if (count > 0 && partition >= count) {
     throw new KtoolError('UNKNOWN_PARTITION', `topic "${topic}" has no partition ${partition} (it has ${count}: 0-${count - 1})`, { exitCode: EXIT.failed, hint: 'pick a partition that exists; `ktopics describe` lists them' });
   }
 }
 
+/** Input items in arrays (one per chunk read), so the reader awaits once per chunk, not per record. */
 async function* items(source: Source): AsyncGenerator<Buffer[]> {
   if (source.kind === 'args') yield source.values.map((v) => Buffer.from(v, 'utf8'));
   else yield* splitRecordBatches(source.stream, source.delimiter);
@@ -217,6 +283,9 @@ function toRecord(item: Buffer, n: number, o: ProduceOptions, extraHeaders: Arra
     ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }),
   };
 }
+
+/** Refusals of one record that leave the others sendable (mapKafkaError's codes): kproduce reports them and goes on. */
+const RECORD_REFUSALS = new Set(['MESSAGE_TOO_LARGE', 'INVALID_RECORD']);
 
 const size = (b: Buffer | string | null) => (b === null ? 0 : typeof b === 'string' ? Buffer.byteLength(b) : b.length);
 const recordBytes = (r: OutRecord) => size(r.key) + size(r.value);

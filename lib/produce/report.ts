@@ -5,10 +5,12 @@ import type { Delivery } from '../kafka/index.js';
 export interface Report extends Delivery {
   key: string | null;
   latencyMs: number;
+  /** With an error: the record's place in the input, from 1 (its line number when records are lines). */
+  record?: number;
   error?: string;
 }
 
-/** `✔ teste[0]@5 key=transferencia 3 ms`, or `✖ teste: <error>`. */
+/** `✔ teste[0]@5 key=transferencia 3 ms`, or `✖ teste[0] key=k: <error>` (kproduce's errors name the record: `line 2, 2.1 MB: ...`). */
 export function reportPretty(r: Report, c: ChalkInstance): string {
   if (r.error) return `${c.red('✖')} ${r.topic}${r.partition >= 0 ? `[${r.partition}]` : ''}${r.key === null ? '' : ` key=${r.key}`}: ${r.error}`;
   const where = `${r.topic}[${r.partition}]@${r.offset ?? '?'}`;
@@ -23,6 +25,7 @@ export function reportJson(r: Report): string {
     offset: r.offset === null ? null : Number(r.offset),
     key: r.key,
     latencyMs: r.latencyMs,
+    ...(r.record !== undefined ? { record: r.record } : {}),
     ...(r.error ? { error: r.error } : {}),
   });
 }

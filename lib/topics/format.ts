@@ -15,10 +15,13 @@ export interface PartitionDescription {
   leader: number;
   replicas: number[];
   isr: number[];
-  earliest: bigint;
-  latest: bigint;
-  /** latest - earliest: exact for plain topics; an upper bound on compacted or transactional ones. */
-  messages: bigint;
+  /** No leader: nothing can be read from or written to it until one of its replicas returns. */
+  offline: boolean;
+  /** null when the leader did not answer (or there is none): unknown, never guessed. */
+  earliest: bigint | null;
+  latest: bigint | null;
+  /** latest - earliest: exact for plain topics; an upper bound on compacted or transactional ones; null if unknown. */
+  messages: bigint | null;
   underReplicated: boolean;
 }
 
@@ -28,8 +31,12 @@ export interface TopicDescription {
   partitions: PartitionDescription[];
   /** How many partitions have fewer in-sync replicas than replicas. */
   underReplicated: number;
-  /** Configs set on the topic itself; null for a sensitive value. */
-  configs: Record<string, string | null>;
+  /** How many partitions have no leader. */
+  offline: number;
+  /** Configs set on the topic itself; null for a sensitive value; null as a whole when no broker returned them. */
+  configs: Record<string, string | null> | null;
+  /** What could not be learnt, and why (a leader that did not answer...): printed as warnings on stderr. */
+  problems: string[];
 }
 
 /** A partition is under-replicated when some replica is not in sync (ISR smaller than the replica set). */
@@ -57,21 +64,28 @@ export function descriptionJson(d: TopicDescription): string {
     partitionCount: d.partitions.length,
     replicationFactor: d.replicationFactor,
     underReplicated: d.underReplicated,
-    partitions: d.partitions.map((p) => ({ ...p, earliest: Number(p.earliest), latest: Number(p.latest), messages: Number(p.messages) })),
+    offline: d.offline,
+    partitions: d.partitions.map((p) => ({ ...p, earliest: num(p.earliest), latest: num(p.latest), messages: num(p.messages) })),
     configs: d.configs,
+    problems: d.problems,
   });
 }
 
+const num = (n: bigint | null) => (n === null ? null : Number(n));
+
 export function descriptionLines(d: TopicDescription, c: ChalkInstance): string[] {
   const under = d.underReplicated > 0 ? c.red.bold(`under-replicated ${d.underReplicated}`) : c.green('all replicas in sync');
-  const head = `${c.bold.cyan(d.topic)}  partitions ${d.partitions.length}  replication ${d.replicationFactor}  ${under}`;
+  const offline = d.offline > 0 ? `  ${c.red.bold(`offline ${d.offline}`)}` : '';
+  const head = `${c.bold.cyan(d.topic)}  partitions ${d.partitions.length}  replication ${d.replicationFactor}  ${under}${offline}`;
+  const shown = (n: bigint | null) => (n === null ? '-' : String(n));
   const rows = d.partitions.map((p) => {
-    const cells = [String(p.partition), p.leader < 0 ? 'none' : String(p.leader), p.replicas.join(','), p.isr.join(','), String(p.earliest), String(p.latest), String(p.messages)];
-    return p.underReplicated ? [...cells.map((x) => c.red(x)), c.red.bold('under-replicated')] : [...cells, ''];
+    const cells = [String(p.partition), p.leader < 0 ? 'none' : String(p.leader), p.replicas.join(','), p.isr.join(',') || '-', shown(p.earliest), shown(p.latest), shown(p.messages)];
+    const state = p.offline ? 'offline' : p.underReplicated ? 'under-replicated' : '';
+    return state ? [...cells.map((x) => c.red(x)), c.red.bold(state)] : [...cells, ''];
   });
   const lines = [head, ...table([['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'EARLIEST', 'LATEST', 'MESSAGES', ''].map((h) => c.dim(h)), ...rows]).map((l) => `  ${l}`)];
-  const configs = Object.entries(d.configs);
-  lines.push(configs.length === 0 ? c.dim('  configs: broker defaults') : c.dim('  configs set on the topic:'));
+  const configs = Object.entries(d.configs ?? {});
+  lines.push(d.configs === null ? c.dim('  configs: unknown (see the warning)') : configs.length === 0 ? c.dim('  configs: broker defaults') : c.dim('  configs set on the topic:'));
   for (const [name, value] of configs) lines.push(`    ${name}=${value ?? c.dim('(sensitive)')}`);
   return lines;
 }

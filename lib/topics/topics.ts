@@ -1,9 +1,9 @@
 // ktopics: list, describe, create, delete and alter topics through the admin client; lib/topics/format.ts renders them.
 import { paint } from '../cli/style.js';
 import { confirm } from '../cli/confirm.js';
-import { invalidTopic, KtoolError, unknownTopics, usageError } from '../errors.js';
+import { EXIT, invalidTopic, KtoolError, unknownTopics, usageError } from '../errors.js';
 import { isValidTopicName } from '../cli/options.js';
-import { out, type Io } from '../io.js';
+import { err, out, type Io } from '../io.js';
 import {
   addPartitions,
   adminError,
@@ -13,7 +13,9 @@ import {
   describeBrokers,
   fetchTopics,
   isInternalTopic,
+  offsetsByLeader,
   replaceTopicConfigs,
+  type PartitionOffsets,
   topicConfigs,
   topicOffsets,
   type ConnectionOptions,
@@ -52,23 +54,75 @@ export async function topicsList(io: Io, o: Common & { internal: boolean }): Pro
   return topics;
 }
 
+/**
+ * What the cluster can tell of a topic, even degraded: partitions without a leader (offline) or with replicas out of sync
+ * are shown as such; offsets are asked of each leader alone, absent (null) where the leader does not answer; the
+ * configs are null if no broker returns them. `problems` says what is missing and why.
+ */
 export async function describeTopic(connection: ConnectionOptions, topic: string): Promise<TopicDescription> {
   await requireTopics(connection, [topic]);
   const [meta] = await fetchTopics(connection, [topic]);
-  const [offsets, configs] = await Promise.all([topicOffsets(connection, topic), topicConfigs(connection, topic)]);
-  const partitions = (meta?.partitions ?? []).map((p) => {
-    const o = offsets.find((x) => x.partition === p.partition);
-    const earliest = BigInt(o?.low ?? 0);
-    const latest = BigInt(o?.high ?? 0);
-    return { partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr, earliest, latest, messages: latest - earliest, underReplicated: isUnderReplicated(p) };
+  const parts = meta?.partitions ?? [];
+  const problems: string[] = [];
+  const [offsets, configs, cluster] = await Promise.all([
+    offsetsByLeader(connection, topic, parts),
+    topicConfigs(connection, topic).catch((e: KtoolError) => {
+      problems.push(`configs unknown: ${e.message}`);
+      return null;
+    }),
+    describeBrokers(connection).catch(() => undefined),
+  ]);
+  const partitions = parts.map((p, i) => {
+    const o = offsets[i]!;
+    const known = 'low' in o;
+    const earliest = known ? BigInt(o.low) : null;
+    const latest = known ? BigInt(o.high) : null;
+    return {
+      partition: p.partition,
+      leader: p.leader,
+      replicas: p.replicas,
+      isr: p.isr,
+      offline: p.leader < 0,
+      earliest,
+      latest,
+      messages: earliest !== null && latest !== null ? latest - earliest : null,
+      underReplicated: isUnderReplicated(p),
+    };
   });
+  // One line per reason, naming its partitions: "partitions 0, 2: offline: no leader".
+  const reasons = new Map<string, number[]>();
+  offsets.forEach((o) => 'error' in o && reasons.set(o.error.message, [...(reasons.get(o.error.message) ?? []), o.partition]));
+  for (const [why, ids] of reasons) problems.unshift(`partition${ids.length > 1 ? 's' : ''} ${ids.join(', ')}: no offsets: ${why}`);
+  const quorum = cluster && majorityDown(cluster.brokers.map((b) => b.nodeId), parts, offsets);
+  if (quorum) problems.push(quorum);
   return {
     topic,
     replicationFactor: replicationFactor(partitions),
     partitions,
     underReplicated: partitions.filter((p) => p.underReplicated).length,
-    configs: Object.fromEntries(configs.map((x) => [x.name, x.value])),
+    offline: partitions.filter((p) => p.offline).length,
+    configs: configs && Object.fromEntries(configs.map((x) => [x.name, x.value])),
+    problems,
   };
+}
+
+/**
+ * Whether most of the brokers this topic's replicas live on are down: gone from the cluster's metadata (fenced), or
+ * listed there but refusing connections (no controller has fenced them). With KRaft nodes that are brokers and
+ * controllers at once (kstack's), that is a lost metadata quorum: leaders cannot move until enough nodes return. The
+ * controllers themselves cannot be asked through kafkajs (no DescribeQuorum), hence "if".
+ */
+export function majorityDown(listed: number[], parts: Array<{ replicas: number[] }>, offsets: PartitionOffsets[]): string | undefined {
+  const known = new Set([...listed, ...parts.flatMap((p) => p.replicas)]);
+  const gone = [...known].filter((id) => !listed.includes(id));
+  const refusing = [...new Set(offsets.flatMap((o) => ('unreachable' in o && o.unreachable !== undefined ? [o.unreachable] : [])))].filter((id) => listed.includes(id));
+  const down = [...gone, ...refusing].sort((a, b) => a - b);
+  if (known.size < 2 || down.length * 2 <= known.size) return undefined;
+  const why = [
+    gone.length > 0 ? `${gone.join(', ')} ${gone.length > 1 ? 'have' : 'has'} left the cluster's metadata` : '',
+    refusing.length > 0 ? `${refusing.join(', ')} ${refusing.length > 1 ? 'refuse' : 'refuses'} connections, yet the metadata still lists ${refusing.length > 1 ? 'them' : 'it'} (no controller fenced ${refusing.length > 1 ? 'them' : 'it'})` : '',
+  ].filter(Boolean).join('; ');
+  return `brokers ${down.join(', ')} of ${[...known].sort((a, b) => a - b).join(', ')} are down (${why}): a majority. If they also run the KRaft controllers (kstack's nodes do), the metadata quorum is lost: no leader moves, no ISR shrinks and no topic changes until enough of them return`;
 }
 
 export async function topicsDescribe(io: Io, o: Common & { topics: string[] }): Promise<TopicDescription[]> {
@@ -79,6 +133,8 @@ export async function topicsDescribe(io: Io, o: Common & { topics: string[] }): 
     all.push(d);
     if (o.json) out(io, descriptionJson(d));
     else descriptionLines(d, c).forEach((l) => out(io, l));
+    // What could not be shown, and why: diagnostics, on stderr.
+    for (const p of d.problems) err(io, `warning: ${topic}: ${p}`);
   }
   return all;
 }
@@ -196,6 +252,7 @@ export async function topicsAlter(io: Io, o: AlterOptions): Promise<AlterResult>
     result.partitions = { before: have, after: o.partitions };
   }
   if (o.set.length > 0 || o.unset.length > 0) {
+    if (before.configs === null) throw new KtoolError('CONFIGS_UNKNOWN', `cannot alter the configs of "${o.topic}": ${before.problems.find((p) => p.startsWith('configs')) ?? 'no broker returned them'}`, { exitCode: EXIT.unreachable, hint: 'retry once the brokers answer; `ktopics describe` shows what they do' });
     const merged = mergeConfigs(before.configs, o.set, o.unset);
     await replaceTopicConfigs(o.connection, o.topic, merged);
     result.configs = configChanges(before.configs, merged);

@@ -82,7 +82,7 @@ const kafka: Row[] = [
     args: ['T'],
     stdin: 'x'.repeat(2_000_000) + '\n',
     code: 1,
-    stderr: /^kproduce: 0 messages .* 1 not acknowledged\nerror: the broker refused a record as too large\nhint: .*max\.message\.bytes/,
+    stderr: /^kproduce: 0 messages .* 1 not acknowledged\nerror: line 1, 2\.0 MB: the broker refused a record as too large\nhint: .*max\.message\.bytes/,
     stored: [],
   },
   {
@@ -166,7 +166,7 @@ describe('binary input and hostile sizes', () => {
     const r = measured([topic], Buffer.alloc(50 * 1024 * 1024, 0x61));
     process.stderr.write(`[hostile-numbers] 50 MB line: exit ${r.code}, peak RSS ${r.rssMiB} MiB\n`);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error: the broker refused a record as too large\nhint: /);
+    expect(r.stderr).toMatch(/error: line 1, 52\.4 MB: the broker refused a record as too large\nhint: /);
     expect(r.stderr).toMatch(ERROR_TAIL);
     expect(r.rssMiB).toBeLessThan(800);
     expect(kcat(['-C', '-t', topic, '-e', '-q', '-f', '%S\\n']).stdout).toBe('');

@@ -65,12 +65,12 @@ describe('kproduce and kconsume', () => {
     expect(c.stdout.trim().split('\n')).toHaveLength(2);
   });
 
-  it('a broker that is down gives a one-line error within the timeout, exit 3', async () => {
+  it('a broker that is down gives a one-line error saying the connection was refused, exit 3', async () => {
     for (const name of ['kproduce', 'kconsume'] as const) {
       const args = name === 'kproduce' ? ['t', 'm'] : ['t', '-e'];
       const r = await run(name, [...args, '-b', '127.0.0.1:1', '--timeout', '2000'], { timeoutMs: 30_000 });
       expect(r.code).toBe(3);
-      expect(r.stderr).toMatch(/^error: could not reach Kafka at 127\.0\.0\.1:1 within 2000 ms\nhint: /);
+      expect(r.stderr).toMatch(/^error: could not reach Kafka at 127\.0\.0\.1:1: connection refused \(nothing listens on that port\)\nhint: /);
       expect(r.stdout).toBe('');
       expect(r.ms).toBeLessThan(15_000);
     }

@@ -47,10 +47,10 @@ describe('ktopics on one broker', () => {
     const io = memoryIo();
     await topicsDescribe(io, { ...common(), topics: [topic] });
     const d = JSON.parse(io.stdoutText());
-    expect(d).toMatchObject({ topic, partitionCount: 2, replicationFactor: 1, underReplicated: 0, configs: {} });
+    expect(d).toMatchObject({ topic, partitionCount: 2, replicationFactor: 1, underReplicated: 0, offline: 0, configs: {}, problems: [] });
     expect(d.partitions).toEqual([
-      { partition: 0, leader: 1, replicas: [1], isr: [1], earliest: 0, latest: 0, messages: 0, underReplicated: false },
-      { partition: 1, leader: 1, replicas: [1], isr: [1], earliest: 0, latest: 3, messages: 3, underReplicated: false },
+      { partition: 0, leader: 1, replicas: [1], isr: [1], offline: false, earliest: 0, latest: 0, messages: 0, underReplicated: false },
+      { partition: 1, leader: 1, replicas: [1], isr: [1], offline: false, earliest: 0, latest: 3, messages: 3, underReplicated: false },
     ]);
   });
 

@@ -6,7 +6,8 @@ import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseConfigEntry } from '../../../lib/cli/options.js';
 import { confirm } from '../../../lib/cli/confirm.js';
-import { mergeConfigs } from '../../../lib/topics/topics.js';
+import { majorityDown, mergeConfigs } from '../../../lib/topics/topics.js';
+import { KtoolError } from '../../../lib/errors.js';
 import { configChanges, descriptionJson, descriptionLines, isUnderReplicated, replicationFactor, type TopicDescription } from '../../../lib/topics/format.js';
 
 const plain = new Chalk({ level: 0 });
@@ -56,11 +57,27 @@ const described: TopicDescription = {
   topic: 'orders',
   replicationFactor: 3,
   underReplicated: 1,
+  offline: 0,
   configs: { 'retention.ms': '1000' },
   partitions: [
-    { partition: 0, leader: 1, replicas: [1, 2, 3], isr: [1, 2, 3], earliest: 0n, latest: 10n, messages: 10n, underReplicated: false },
-    { partition: 1, leader: 2, replicas: [2, 3, 1], isr: [2, 1], earliest: 5n, latest: 7n, messages: 2n, underReplicated: true },
+    { partition: 0, leader: 1, replicas: [1, 2, 3], isr: [1, 2, 3], offline: false, earliest: 0n, latest: 10n, messages: 10n, underReplicated: false },
+    { partition: 1, leader: 2, replicas: [2, 3, 1], isr: [2, 1], offline: false, earliest: 5n, latest: 7n, messages: 2n, underReplicated: true },
   ],
+  problems: [],
+};
+
+/** A broker died: partition 1 (only on it) has no leader; partition 0's leader did not answer for its offsets. */
+const degraded: TopicDescription = {
+  topic: 'orders',
+  replicationFactor: 1,
+  underReplicated: 1,
+  offline: 1,
+  configs: null,
+  partitions: [
+    { partition: 0, leader: 1, replicas: [1], isr: [1], offline: false, earliest: null, latest: null, messages: null, underReplicated: false },
+    { partition: 1, leader: -1, replicas: [3], isr: [], offline: true, earliest: null, latest: null, messages: null, underReplicated: true },
+  ],
+  problems: ['partition 1: no offsets: offline: no leader'],
 };
 
 describe('describe output', () => {
@@ -71,11 +88,24 @@ describe('describe output', () => {
       replicationFactor: 3,
       underReplicated: 1,
       partitions: [
-        { partition: 0, leader: 1, replicas: [1, 2, 3], isr: [1, 2, 3], earliest: 0, latest: 10, messages: 10, underReplicated: false },
-        { partition: 1, leader: 2, replicas: [2, 3, 1], isr: [2, 1], earliest: 5, latest: 7, messages: 2, underReplicated: true },
+        { partition: 0, leader: 1, replicas: [1, 2, 3], isr: [1, 2, 3], offline: false, earliest: 0, latest: 10, messages: 10, underReplicated: false },
+        { partition: 1, leader: 2, replicas: [2, 3, 1], isr: [2, 1], offline: false, earliest: 5, latest: 7, messages: 2, underReplicated: true },
       ],
+      offline: 0,
       configs: { 'retention.ms': '1000' },
+      problems: [],
     });
+  });
+
+  it('JSON and text of a degraded topic: unknown offsets are null or "-", never 0; offline partitions say so', () => {
+    const j = JSON.parse(descriptionJson(degraded));
+    expect(j).toMatchObject({ offline: 1, underReplicated: 1, configs: null, problems: ['partition 1: no offsets: offline: no leader'] });
+    expect(j.partitions[1]).toEqual({ partition: 1, leader: -1, replicas: [3], isr: [], offline: true, earliest: null, latest: null, messages: null, underReplicated: true });
+    const lines = descriptionLines(degraded, plain);
+    expect(lines[0]).toBe('orders  partitions 2  replication 1  under-replicated 1  offline 1');
+    expect(lines.find((l) => l.trimStart().startsWith('1 '))).toMatch(/^\s+1\s+none\s+3\s+-\s+-\s+-\s+-\s+offline$/);
+    expect(lines.find((l) => l.trimStart().startsWith('0 '))).toMatch(/^\s+0\s+1\s+1\s+1\s+-\s+-\s+-\s*$/);
+    expect(lines).toContain('  configs: unknown (see the warning)');
   });
 
   it('text: an under-replicated row says so in words, and in red only when colour is on', () => {
@@ -122,5 +152,17 @@ describe('confirm', () => {
     ['', false],
   ])('on a terminal, %j answers %s', async (answer, want) => {
     await expect(confirm(io(true, answer), 'delete topic x?')).resolves.toBe(want);
+  });
+});
+
+describe('majorityDown', () => {
+  const parts = [{ replicas: [1, 2, 3] }, { replicas: [2, 3, 1] }];
+  it('says nothing while most brokers are up', () => {
+    expect(majorityDown([1, 2, 3], parts, [])).toBeUndefined();
+    expect(majorityDown([1, 2], parts, [])).toBeUndefined(); // 3 fenced: one of three down
+  });
+  it('names a majority down: one fenced (gone from the metadata), one listed but refusing connections', () => {
+    const offsets = [{ partition: 0, unreachable: 2, error: new KtoolError('BROKER_UNREACHABLE', 'x') }];
+    expect(majorityDown([1, 2], parts, offsets)).toMatch(/^brokers 2, 3 of 1, 2, 3 are down \(3 has left the cluster's metadata; 2 refuses connections, .*\): a majority\. If they also run the KRaft controllers .* the metadata quorum is lost/);
   });
 });

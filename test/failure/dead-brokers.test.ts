@@ -1,0 +1,95 @@
+// Brokers killed one, then two, of three (KRaft, each node a broker and a controller): ktopics shows the degraded topic
+// instead of failing, kproduce names the broker that failed, and losing the quorum is said as such (issue 12, item 3).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTopic, describeBrokers } from '../../lib/kafka/index.js';
+import { run } from '../support/bins.js';
+import { clusterConnection, record } from '../support/failure.js';
+import { eventually, uniqueName } from '../support/kafka.js';
+import { killBroker, privateStack, type PrivateStack } from '../support/stack.js';
+
+type Partition = { partition: number; leader: number; replicas: number[]; isr: number[]; offline: boolean; earliest: number | null; latest: number | null; messages: number | null; underReplicated: boolean };
+type Described = { topic: string; offline: number; underReplicated: number; partitions: Partition[]; configs: Record<string, string> | null; problems: string[] };
+
+let stack: PrivateStack;
+beforeAll(async () => {
+  stack = await privateStack({ brokers: 3 });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('brokers die under ktopics and kproduce', () => {
+  it('one dead: describe shows offline and under-replicated partitions, offsets absent where no leader answers; two dead: it says the quorum is lost; kproduce names the dead broker', async () => {
+    const conn = clusterConnection(stack);
+    const address = new Map((await describeBrokers(conn)).brokers.map((b) => [b.nodeId, `${b.host}:${b.port}`]));
+    const survivor = address.get(1)!;
+    const rf1 = uniqueName('rf1');
+    const rf3 = uniqueName('rf3');
+    await createTopic(conn, rf1, 3, 1);
+    await createTopic(conn, rf3, 3, 3);
+    for (const topic of [rf1, rf3]) {
+      const p = await run('kproduce', [topic, '-b', stack.state.bootstrap], { input: Array.from({ length: 30 }, (_, i) => `r${i}`).join('\n') });
+      expect(p.code).toBe(0);
+    }
+    const describe = async (...topics: string[]) => {
+      const r = await run('ktopics', ['describe', ...topics, '--json', '-b', survivor], { timeoutMs: 90_000 });
+      return { ...r, topics: r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Described) };
+    };
+    const before = await describe(rf1);
+    const victim = before.topics[0]!.partitions.find((p) => p.leader !== 1)!.leader; // a broker leading one of rf1's partitions
+    const other = victim === 2 ? 3 : 2;
+
+    const killedAt = Date.now();
+    await killBroker(stack, victim, 'SIGKILL');
+    // At once (the metadata may still name the dead leader) and after it is fenced (leader -1): always exit 0, with what can be known.
+    const first = await describe(rf1, rf3);
+    expect(first.code).toBe(0);
+    const lost = first.topics[0]!.partitions.filter((p) => p.replicas.includes(victim));
+    expect(lost.length).toBeGreaterThan(0);
+    for (const p of lost) expect([p.earliest, p.latest, p.messages]).toEqual([null, null, null]);
+    for (const p of first.topics[0]!.partitions.filter((x) => !x.replicas.includes(victim))) expect(p.messages).toBe(p.latest! - p.earliest!);
+    expect(first.stderr).toMatch(new RegExp(`^warning: ${rf1}: partitions? [\\d, ]+: no offsets: `, 'm'));
+    const offline = await eventually(async () => {
+      const d = await describe(rf1, rf3);
+      return d.topics[0]?.offline === lost.length ? d : undefined;
+    }, 60_000, `${rf1}'s partitions on broker ${victim} to be offline`);
+    const fencedMs = Date.now() - killedAt;
+    expect(offline.code).toBe(0);
+    expect(offline.topics[0]!.configs).toEqual({});
+    for (const p of offline.topics[0]!.partitions.filter((x) => x.replicas.includes(victim))) expect(p).toMatchObject({ leader: -1, offline: true, earliest: null, latest: null, messages: null });
+    expect(offline.stderr).toMatch(new RegExp(`^warning: ${rf1}: partitions? [\\d, ]+: no offsets: offline: no leader$`, 'm'));
+    const human = await run('ktopics', ['describe', rf1, '-b', survivor]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(new RegExp(`^${rf1}  partitions 3  replication 1  .*offline ${lost.length}\\n`));
+    expect(human.stdout).toMatch(/^\s+\d+\s+none\s+\d+\s+\S+\s+-\s+-\s+-\s+offline$/m);
+    // rf3 lost one replica of three: every partition led by a live broker, with its offsets, under-replicated.
+    await eventually(async () => {
+      const d = (await describe(rf3)).topics[0]!;
+      return d.partitions.every((p) => p.leader > 0 && p.leader !== victim && !p.isr.includes(victim)) ? d : undefined;
+    }, 60_000, `${rf3}'s ISR without broker ${victim}`).then((d) => {
+      expect(d.underReplicated).toBe(3);
+      expect(d.partitions.map((p) => p.messages).reduce((a, b) => a! + b!, 0)).toBe(30);
+    });
+    // Listing topics and producing to a healthy topic work while another topic has an offline partition.
+    expect((await run('ktopics', ['list', '-b', survivor])).code).toBe(0);
+    const ok = await run('kproduce', [rf3, 'after-one-died', '-b', survivor]);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+
+    // The second broker: two of three nodes (and controllers) gone, so no controller can fence it or move its leaders.
+    const leaderOf = (await describe(rf3)).topics[0]!.partitions.find((p) => p.leader === other);
+    await killBroker(stack, other, 'SIGKILL');
+    const quorum = await describe(rf3);
+    expect(quorum.code).toBe(0);
+    expect(quorum.stderr).toMatch(new RegExp(`^warning: ${rf3}: brokers ${[victim, other].sort().join(', ')} of 1, 2, 3 are down .*the metadata quorum is lost`, 'm'));
+    let produced;
+    if (leaderOf) {
+      // A partition the dead broker still leads in the (stale) metadata: the error names that broker, not the bootstrap one.
+      produced = await run('kproduce', [rf3, 'x', '-p', String(leaderOf.partition), '-b', survivor, '--delivery-timeout', '20000'], { timeoutMs: 90_000 });
+      expect(produced.code).toBe(3);
+      expect(produced.stderr).toContain(`could not reach broker ${address.get(other)} (the cluster's metadata still lists it; ${survivor} answered): connection refused`);
+      expect(produced.stderr).not.toContain(`could not reach Kafka at ${survivor}`);
+    }
+    record('dead-brokers', { victim, other, fencedMs, quorumWarning: quorum.stderr.trim().split('\n').at(-1), produceError: produced?.stderr.trim().split('\n')[0] ?? null });
+  }, 300_000);
+});
