@@ -47,7 +47,7 @@ function commandsOf(file: string, body: string[], firstLine: number): DocCommand
   for (let i = 0; i < body.length; i++) {
     const line = i + firstLine;
     let text = body[i]!;
-    while (text.endsWith('\\') && i + 1 < body.length) text = text.slice(0, -1) + '\n' + body[++i]!;
+    while (text.endsWith('\\') && i + 1 < body.length) text += '\n' + body[++i]!; // bash reads backslash-newline as one line
     if (text.trim() === '' || text.trim().startsWith('#')) continue;
     const { command, comment } = splitComment(text);
     out.push({ file, line, command, ...parseComment(comment) });

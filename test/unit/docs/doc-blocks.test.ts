@@ -37,7 +37,7 @@ describe('docBlocks', () => {
       [3, 'kproduce teste hello'],
       [5, 'kconsume teste -g g1'],
       [6, 'ktopics describe nosuch'],
-      [7, 'kcat -b x \n  -L'],
+      [7, 'kcat -b x \\\n  -L'],
     ]);
   });
 
