@@ -4,7 +4,8 @@
 // - protocol/requests/produce/v3/request.js (used by v3-v7) costs ~10 µs a record (see produce-request.ts);
 // - protocol/recordBatch/record/v0/decoder.js does 64-bit Long arithmetic per record (see record-decoder.ts);
 // - protocol/requests/{createTopics,alterConfigs}/v0/response.js dropped the broker's reason for a refusal (see
-//   admin-responses.ts).
+//   admin-responses.ts);
+// - network/requestQueue/index.js ran a 1 ms timer per connection, set with a negative delay (see request-queue.ts).
 // kafkajs is pinned and unmaintained (tulios/kafkajs#1603); test/unit/kafka/patches.test.ts checks the encoders and
 // decoder against the originals and that kafkajs loads ours; test/failure/produce-leader-kill.test.ts checks the retry.
 import { createRequire, Module } from 'node:module';
@@ -12,6 +13,7 @@ import { encodeProduceRequest, type ProduceRequestData } from './produce-request
 import { parseAlterConfigsResponse, parseCreateTopicsResponse } from './admin-responses.js';
 import { decodeRecord } from './record-decoder.js';
 import { sendMessages } from './send-messages.js';
+import { RequestQueue } from './request-queue.js';
 
 const require = createRequire(import.meta.url);
 
@@ -21,6 +23,7 @@ export const PATCHED = {
   recordDecoder: 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js',
   createTopicsResponse: 'kafkajs/src/protocol/requests/createTopics/v0/response.js',
   alterConfigsResponse: 'kafkajs/src/protocol/requests/alterConfigs/v0/response.js',
+  requestQueue: 'kafkajs/src/network/requestQueue/index.js',
 } as const;
 
 /** kafkajs's request object for Produce v3 (v4-v7 copy it and change apiVersion), with our encoder. */
@@ -56,7 +59,7 @@ function preload(id: string, exports: unknown): void {
 }
 
 /**
- * kafkajs captures sendMessages, the grouping and the record decoder when it loads the modules that require them, so
+ * kafkajs captures sendMessages, the grouping, the record decoder and the request queue when it loads the modules that require them, so
  * they apply only if this module ran first; every lib/ file that imports kafkajs imports this before it. (A test that
  * imports kafkajs first gets the originals.)
  */
@@ -66,6 +69,7 @@ export const patchedInTime = [
   'kafkajs/src/protocol/recordBatch/v0/decoder.js',
   'kafkajs/src/protocol/requests/createTopics/v1/response.js', // v1 captures v0's parse; v2 and v3 capture v1's
   'kafkajs/src/protocol/requests/alterConfigs/v1/response.js',
+  'kafkajs/src/network/connection.js', // captures the request queue
 ].every((id) => !require.cache[require.resolve(id)]);
 preload(PATCHED.sendMessages, sendMessages);
 preload(PATCHED.produceRequest, produceRequest);
@@ -73,3 +77,4 @@ preload(PATCHED.recordDecoder, decodeRecord);
 // kafkajs's own decoders are kept; only the parsers that turn error codes into errors are ours.
 preload(PATCHED.createTopicsResponse, { decode: require(PATCHED.createTopicsResponse).decode, parse: parseCreateTopicsResponse });
 preload(PATCHED.alterConfigsResponse, { decode: require(PATCHED.alterConfigsResponse).decode, parse: parseAlterConfigsResponse });
+preload(PATCHED.requestQueue, RequestQueue);
