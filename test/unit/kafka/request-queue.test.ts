@@ -1,7 +1,7 @@
 // lib/kafka/request-queue.ts against kafkajs's own RequestQueue: the same sends, throttling and in-flight limit, without
 // the idle timer kafkajs set with a negative delay (Node 23+ warns about it on stderr).
 import { createRequire } from 'node:module';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PATCHED } from '../../../lib/kafka/patches.js';
 import { CHECK_PENDING_REQUESTS_INTERVAL, RequestQueue } from '../../../lib/kafka/request-queue.js';
 
@@ -43,9 +43,9 @@ function harness(Queue: typeof RequestQueue, maxInFlightRequests: number | null 
   return { queue, sent, answered, push, answer };
 }
 
-/** The delays passed to setTimeout while fn runs. */
+/** The delays passed to setTimeout while fn runs; no timer is armed (kafkajs's negative one would warn on stderr). */
 function delaysOf(fn: () => void): number[] {
-  const spy = vi.spyOn(globalThis, 'setTimeout');
+  const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation((() => ({ unref() {} })) as never);
   try {
     fn();
     return spy.mock.calls.map((c) => c[1] as number);
@@ -56,6 +56,10 @@ function delaysOf(fn: () => void): number[] {
 
 describe('RequestQueue', () => {
   const queues: Queue[] = [];
+  // Fake timers throughout: kafkajs's original arms a negative-delay timer, and a real one prints a warning on stderr.
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_790_000_000_000 });
+  });
   afterEach(() => {
     vi.useRealTimers();
     for (const q of queues.splice(0)) q.destroy();
@@ -80,6 +84,7 @@ describe('RequestQueue', () => {
     h.push(1);
     const delays = delaysOf(() => h.push(2));
     expect(delays).toEqual([CHECK_PENDING_REQUESTS_INTERVAL]);
+    h.queue.throttleCheckTimeoutId = null; // the timer delaysOf recorded but never armed
     expect(h.sent).toEqual([1]);
     h.answer(1);
     expect(h.sent).toEqual([1, 2]);
@@ -88,7 +93,6 @@ describe('RequestQueue', () => {
   });
 
   it.each([['kafkajs', KafkajsRequestQueue], ['ours', RequestQueue]] as const)('%s: while the broker throttles the client, requests wait until the throttle ends, then go out in order', async (_, Queue) => {
-    vi.useFakeTimers({ now: 1_790_000_000_000 });
     const h = harness(Queue);
     queues.push(h.queue);
     h.queue.maybeThrottle(500);
@@ -102,7 +106,6 @@ describe('RequestQueue', () => {
   });
 
   it('ours keeps no timer once the queue is idle (kafkajs re-armed one every millisecond for the life of the connection)', async () => {
-    vi.useFakeTimers({ now: 1_790_000_000_000 });
     const ours = harness(RequestQueue, 1);
     const theirs = harness(KafkajsRequestQueue, 1);
     for (const h of [ours, theirs]) {
