@@ -34,7 +34,7 @@ describe.runIf(runLocalStackTests).sequential('kstack', () => {
     const status = await run('kstack', ['status', '--json'], { env });
     expect(status.code).toBe(0);
     const s = JSON.parse(status.stdout);
-    expect(s).toMatchObject({ running: true, kafka: '3.9.1', mode: 'kraft', brokers: 1, bootstrap: `127.0.0.1:${port}`, runDir });
+    expect(s).toMatchObject({ running: true, kafka: '3.9.2', mode: 'kraft', brokers: 1, bootstrap: `127.0.0.1:${port}`, runDir });
     expect(s.processes).toHaveLength(1);
 
     const human = await run('kstack', ['status'], { env });
@@ -72,7 +72,7 @@ describe.runIf(runLocalStackTests).sequential('kstack', () => {
   });
 
   it.each([
-    [['up', '--zookeeper', '--kafka', '4.1'], /Kafka 4\.1\.1 has no ZooKeeper mode/],
+    [['up', '--zookeeper', '--kafka', '4.4'], /Kafka 4\.4\.0 has no ZooKeeper mode/],
     [['up', '--brokers', '0'], /--brokers.*expected a whole number from 1 to 9/],
     [['up', '--kafka', '2.8'], /--kafka.*Allowed choices/],
     [['up', '--heap', 'lots'], /expected a size like 384m/],

@@ -15,7 +15,7 @@ describe('upCommand input checks', () => {
   it.each([
     [{ brokers: 3, port: 65_534 }, /--port 65534 leaves no room: this stack needs ports 65534-65539/],
     [{ brokers: 1, port: 65_535 }, /needs ports 65535-65536/],
-    [{ zookeeper: true, kafka: '4.1' }, /Kafka 4\.1\.1 has no ZooKeeper mode/],
+    [{ zookeeper: true, kafka: '4.4' }, /Kafka 4\.4\.0 has no ZooKeeper mode/],
     [{ kafka: '2.8' }, /unknown Kafka version "2\.8"/],
     [{ config: ['node.id=5'] }, /^--config node\.id: kstack sets node\.id itself$/],
     [{ config: ['log.retention.ms=1', 'listeners=PLAINTEXT://:9092'] }, /^--config listeners: kstack sets listeners itself$/],
