@@ -22,7 +22,7 @@ describe.runIf(runLocalStackTests).sequential('kstack', () => {
   it('up starts a broker and prints KAFKA_BROKERS=host:port as the last stdout line; again, says it already runs', async () => {
     const port = await findFreeBlock(2, '127.0.0.1');
     const up = await run('kstack', ['up', '--port', String(port)], { env, timeoutMs: 150_000 });
-    expect(up.stderr).toMatch(/started one broker, Kafka 3\.9\.1 \(KRaft\)/);
+    expect(up.stderr).toMatch(/started one broker, Kafka 3\.9\.2 \(KRaft\)/);
     expect(up.code).toBe(0);
     expect(up.stdout.trim().split('\n').at(-1)).toBe(`KAFKA_BROKERS=127.0.0.1:${port}`);
 
@@ -38,7 +38,7 @@ describe.runIf(runLocalStackTests).sequential('kstack', () => {
     expect(s.processes).toHaveLength(1);
 
     const human = await run('kstack', ['status'], { env });
-    expect(human.stdout).toMatch(/^running: one broker, Kafka 3\.9\.1 \(KRaft\)/);
+    expect(human.stdout).toMatch(/^running: one broker, Kafka 3\.9\.2 \(KRaft\)/);
     expect(human.stdout).toContain(`pid ${s.processes[0].pid}`);
 
     const down = await run('kstack', ['down'], { env });
