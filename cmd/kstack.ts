@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // kstack: start, inspect and stop a real Kafka (Docker compose stack, or the JVM on this machine). Declares the command; lib/stack does the work.
+import '../lib/cli/compile-cache.js'; // first: Node 22.1+ caches what is compiled after it
 import { Command, Option } from 'commander';
 import { main } from '../lib/cli/run.js';
 import { collect, intInRange, parseHeap, parsePort, parseTimeoutMs } from '../lib/cli/options.js';
