@@ -105,7 +105,7 @@ describe('kstack status of a local stack with processes gone (issue 12)', () => 
   // Broker 1 is this test process (its command line holds "vitest"); 2 was stopped with kstack stop; 3 crashed.
   const record = () =>
     writeState({
-      provider: 'local', kafka: '3.9.1', mode: 'kraft', brokers: 3, basePort: 19100, host: '127.0.0.1', bootstrap: '127.0.0.1:19100,127.0.0.1:19101,127.0.0.1:19102', config: {}, runDir, status: 'running', startedAt: 'x',
+      provider: 'local', kafka: '3.9.2', mode: 'kraft', brokers: 3, basePort: 19100, host: '127.0.0.1', bootstrap: '127.0.0.1:19100,127.0.0.1:19101,127.0.0.1:19102', config: {}, runDir, status: 'running', startedAt: 'x',
       processes: [
         { role: 'broker', id: 1, port: 19100, pid: process.pid, marker: 'vitest', logFile: 'b1.log' },
         { role: 'broker', id: 2, port: 19101, pid: 999_999_998, marker: 'gone', logFile: 'b2.log', stopped: { at: 'x', how: 'clean' } },
