@@ -82,7 +82,7 @@ async function main(): Promise<number> {
     const java = hasJava();
     let classpath: string | null = null;
     if (java) {
-      log('bench: resolving Kafka 3.9.1 jars and kafka-tools (first time only)');
+      log('bench: resolving Kafka 3.9.2 jars and kafka-tools (first time only)');
       const tools: KafkaVersion = { ...kafka, line: '3.9-tools', version: `${kafka.version}-tools`, pom: 'kafka-tools-3.9.pom.xml' };
       classpath = [await ensureJars(kafka, paths.cacheDir), await ensureJars(tools, paths.cacheDir)].map((d) => join(d, '*')).join(':');
     }

@@ -49,7 +49,7 @@ export const TOOLS: Tool[] = [
   {
     id: 'console',
     label: 'Kafka console tools (JVM)',
-    settings: 'kafka.tools.ConsoleProducer / o.a.k.tools.consumer.ConsoleConsumer 3.9.1, their defaults (acks=all, linger 1 s)',
+    settings: 'kafka.tools.ConsoleProducer / o.a.k.tools.consumer.ConsoleConsumer 3.9.2, their defaults (acks=all, linger 1 s)',
     produce: (s, topic) => ({ argv: java(s, 'kafka.tools.ConsoleProducer', ['--bootstrap-server', s.brokers, '--topic', topic]), stdin: true }),
     consume: (s, topic, records) => ({
       argv: java(s, 'org.apache.kafka.tools.consumer.ConsoleConsumer', ['--bootstrap-server', s.brokers, '--topic', topic, '--from-beginning', '--max-messages', String(records), '--timeout-ms', '60000']),
@@ -68,7 +68,7 @@ export const TOOLS: Tool[] = [
   {
     id: 'perf',
     label: 'ProducerPerformance (JVM)',
-    settings: "Kafka's producer perf test 3.9.1: generated records, acks=all, Java client defaults; the broker's limit",
+    settings: "Kafka's producer perf test 3.9.2: generated records, acks=all, Java client defaults; the broker's limit",
     produce: (s, topic, records, size) => ({
       argv: java(s, 'org.apache.kafka.tools.ProducerPerformance', ['--topic', topic, '--num-records', String(records), '--record-size', String(size), '--throughput', '-1', '--producer-props', `bootstrap.servers=${s.brokers}`, 'acks=all']),
       stdin: false,

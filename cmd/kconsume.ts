@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // kconsume: print the records of one or more topics. Declares the command; lib/consume does the work.
+import '../lib/cli/compile-cache.js'; // first: Node 22.1+ caches what is compiled after it
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { addConnectionOptions, connectionFrom } from '../lib/cli/connection.js';
 import { collect, intInRange, parseOffset, parsePattern, parseSince, parseTimeoutMs } from '../lib/cli/options.js';

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // kgroups: list, describe, reset and delete consumer groups. Declares the command; lib/groups and lib/groups-reset do the work.
+import '../lib/cli/compile-cache.js'; // first: Node 22.1+ caches what is compiled after it
 import { Command, Option } from 'commander';
 import { addConnectionOptions, connectionFrom } from '../lib/cli/connection.js';
 import { collect, parseOffsetNumber, parseShift, parseSince } from '../lib/cli/options.js';

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // kproduce: send messages to a topic and print a delivery report for each. Declares the command; lib/produce does the work.
+import '../lib/cli/compile-cache.js'; // first: Node 22.1+ caches what is compiled after it
 import { Command, Option } from 'commander';
 import { addConnectionOptions, connectionFrom } from '../lib/cli/connection.js';
 import { collect, intInRange, parseHeader, parseTimeoutMs } from '../lib/cli/options.js';

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // kstack: start, inspect and stop a real Kafka (Docker compose stack, or the JVM on this machine). Declares the command; lib/stack does the work.
+import '../lib/cli/compile-cache.js'; // first: Node 22.1+ caches what is compiled after it
 import { Command, Option } from 'commander';
 import { main } from '../lib/cli/run.js';
 import { collect, intInRange, parseHeap, parsePort, parseTimeoutMs } from '../lib/cli/options.js';
@@ -35,7 +36,7 @@ Examples:
   $ kstack up --local              one KRaft broker on 127.0.0.1:9092, on this machine's JVM
   $ kstack up --brokers 3          three brokers on 9092-9094 (controllers on 9095-9097)
   $ kstack up --zookeeper          Kafka 3.9 with ZooKeeper, like the compose stack
-  $ kstack up --kafka 4.1          Kafka 4.1 (KRaft only)
+  $ kstack up --kafka 4.4          Kafka 4.4 (KRaft only)
   $ kstack up --config auto.create.topics.enable=false
   $ kstack up --config log.retention.ms=60000 --config log.retention.check.interval.ms=5000
   $ kstack up --secure             also SASL_PLAINTEXT, SSL and SASL_SSL listeners; prints the CA, user and profile file

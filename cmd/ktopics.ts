@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // ktopics: list, describe, create, delete and alter Kafka topics. Declares the command; lib/topics does the work.
+import '../lib/cli/compile-cache.js'; // first: Node 22.1+ caches what is compiled after it
 import { Command, Option } from 'commander';
 import { addConnectionOptions, connectionFrom } from '../lib/cli/connection.js';
 import { collect, intInRange, parseConfigEntry } from '../lib/cli/options.js';

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // npm run quickstart: start a local Kafka if none answers, send "hello" to teste, read it back. lib/quickstart does the work.
+import '../lib/cli/compile-cache.js'; // first: Node 22.1+ caches what is compiled after it
 import { Command } from 'commander';
 import { main } from '../lib/cli/run.js';
 import { interruptSignal } from '../lib/cli/signals.js';

@@ -9,6 +9,7 @@
 //   hiding the partitions the broker stored: ours returns every partition's answer, and send-messages.ts settles each;
 // - protocol/requests/metadata/v0/response.js (parse of v0-v6) threw LEADER_NOT_AVAILABLE for a whole cluster's metadata
 //   when one partition had no leader: inside withOfflinePartitions (admin calls) the metadata comes back as it is.
+// - network/requestQueue/index.js ran a 1 ms timer per connection, set with a negative delay (see request-queue.ts).
 // kafkajs is pinned and unmaintained (tulios/kafkajs#1603); test/unit/kafka/patches.test.ts checks the encoders and
 // decoder against the originals and that kafkajs loads ours; test/failure/produce-leader-kill.test.ts checks the retry.
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -17,6 +18,7 @@ import { encodeProduceRequest, type ProduceRequestData } from './produce-request
 import { parseAlterConfigsResponse, parseCreateTopicsResponse } from './admin-responses.js';
 import { decodeRecord } from './record-decoder.js';
 import { sendMessages } from './send-messages.js';
+import { RequestQueue } from './request-queue.js';
 
 const require = createRequire(import.meta.url);
 
@@ -28,6 +30,7 @@ export const PATCHED = {
   alterConfigsResponse: 'kafkajs/src/protocol/requests/alterConfigs/v0/response.js',
   produceResponse: 'kafkajs/src/protocol/requests/produce/v3/response.js',
   metadataResponse: 'kafkajs/src/protocol/requests/metadata/v0/response.js',
+  requestQueue: 'kafkajs/src/network/requestQueue/index.js',
 } as const;
 
 /** kafkajs's Produce v3 response (v4-v7 reuse its parse) with a parse that keeps each partition's error code, never throws. */
@@ -83,7 +86,7 @@ function preload(id: string, exports: unknown): void {
 }
 
 /**
- * kafkajs captures sendMessages, the grouping and the record decoder when it loads the modules that require them, so
+ * kafkajs captures sendMessages, the grouping, the record decoder and the request queue when it loads the modules that require them, so
  * they apply only if this module ran first; every lib/ file that imports kafkajs imports this before it. (A test that
  * imports kafkajs first gets the originals.)
  */
@@ -95,6 +98,7 @@ export const patchedInTime = [
   'kafkajs/src/protocol/requests/alterConfigs/v1/response.js',
   'kafkajs/src/protocol/requests/produce/v4/response.js', // v4-v7 capture v3's parse
   'kafkajs/src/protocol/requests/metadata/v1/response.js', // v1-v6 capture v0's parse
+  'kafkajs/src/network/connection.js', // captures the request queue
 ].every((id) => !require.cache[require.resolve(id)]);
 preload(PATCHED.sendMessages, sendMessages);
 preload(PATCHED.produceRequest, produceRequest);
@@ -104,3 +108,4 @@ preload(PATCHED.createTopicsResponse, { decode: require(PATCHED.createTopicsResp
 preload(PATCHED.alterConfigsResponse, { decode: require(PATCHED.alterConfigsResponse).decode, parse: parseAlterConfigsResponse });
 preload(PATCHED.produceResponse, produceResponse);
 preload(PATCHED.metadataResponse, metadataResponse);
+preload(PATCHED.requestQueue, RequestQueue);

@@ -15,8 +15,10 @@ export interface KafkaVersion {
 
 export const KAFKA_VERSIONS: readonly KafkaVersion[] = [
   // 3.9 is the Kafka inside Confluent Platform 7.9 (the compose stack), the last line with ZooKeeper.
-  { line: '3.9', version: '3.9.1', pom: 'kafka-3.9.pom.xml', logging: 'log4j1', zookeeper: true },
-  { line: '4.1', version: '4.1.1', pom: 'kafka-4.1.pom.xml', logging: 'log4j2', zookeeper: false },
+  // Each line at its newest release on Maven Central when last bumped (December 2026): 3.9.2, and 4.4.0 for 4.x. The
+  // 4.x line follows the newest 4.x release and is named by it, so `--kafka 4.1` from before is refused with the choices.
+  { line: '3.9', version: '3.9.2', pom: 'kafka-3.9.pom.xml', logging: 'log4j1', zookeeper: true },
+  { line: '4.4', version: '4.4.0', pom: 'kafka-4.4.pom.xml', logging: 'log4j2', zookeeper: false },
 ];
 
 export const DEFAULT_KAFKA_LINE = '3.9';
@@ -26,7 +28,7 @@ export const DEFAULT_BROKERS = `${DEFAULT_HOST}:${DEFAULT_PORT}`;
 /** Partitions of auto-created topics such as `teste`: enough to show a group splitting them. */
 export const DEFAULT_PARTITIONS = 3;
 
-/** Finds a version by line (`4.1`) or exact release (`4.1.1`); undefined if unknown. */
+/** Finds a version by line (`4.4`) or exact release (`4.4.0`); undefined if unknown. */
 export function findKafkaVersion(name: string): KafkaVersion | undefined {
   return KAFKA_VERSIONS.find((v) => v.line === name || v.version === name);
 }

@@ -71,7 +71,7 @@ describe.runIf(runLocalStackTests).sequential('the local broker: status and logs
   it('up --local starts a broker; status --json names the provider', async () => {
     port = await findFreeBlock(2, '127.0.0.1');
     const up = await run('kstack', ['up', '--local', '--port', String(port)], { env, timeoutMs: 150_000 });
-    expect(up.stderr).toMatch(/started one broker, Kafka 3\.9\.1 \(KRaft\)/);
+    expect(up.stderr).toMatch(/started one broker, Kafka 3\.9\.2 \(KRaft\)/);
     expect(up.code).toBe(0);
     expect(up.stdout.trim().split('\n').at(-1)).toBe(`KAFKA_BROKERS=127.0.0.1:${port}`);
     const status = await run('kstack', ['status', '--json'], { env });

@@ -22,7 +22,7 @@ describe.runIf(runLocalStackTests).sequential('kstack', () => {
   it('up starts a broker and prints KAFKA_BROKERS=host:port as the last stdout line; again, says it already runs', async () => {
     const port = await findFreeBlock(2, '127.0.0.1');
     const up = await run('kstack', ['up', '--port', String(port)], { env, timeoutMs: 150_000 });
-    expect(up.stderr).toMatch(/started one broker, Kafka 3\.9\.1 \(KRaft\)/);
+    expect(up.stderr).toMatch(/started one broker, Kafka 3\.9\.2 \(KRaft\)/);
     expect(up.code).toBe(0);
     expect(up.stdout.trim().split('\n').at(-1)).toBe(`KAFKA_BROKERS=127.0.0.1:${port}`);
 
@@ -34,11 +34,11 @@ describe.runIf(runLocalStackTests).sequential('kstack', () => {
     const status = await run('kstack', ['status', '--json'], { env });
     expect(status.code).toBe(0);
     const s = JSON.parse(status.stdout);
-    expect(s).toMatchObject({ running: true, kafka: '3.9.1', mode: 'kraft', brokers: 1, bootstrap: `127.0.0.1:${port}`, runDir });
+    expect(s).toMatchObject({ running: true, kafka: '3.9.2', mode: 'kraft', brokers: 1, bootstrap: `127.0.0.1:${port}`, runDir });
     expect(s.processes).toHaveLength(1);
 
     const human = await run('kstack', ['status'], { env });
-    expect(human.stdout).toMatch(/^running: one broker, Kafka 3\.9\.1 \(KRaft\)/);
+    expect(human.stdout).toMatch(/^running: one broker, Kafka 3\.9\.2 \(KRaft\)/);
     expect(human.stdout).toContain(`pid ${s.processes[0].pid}`);
 
     const down = await run('kstack', ['down'], { env });
@@ -72,7 +72,7 @@ describe.runIf(runLocalStackTests).sequential('kstack', () => {
   });
 
   it.each([
-    [['up', '--zookeeper', '--kafka', '4.1'], /Kafka 4\.1\.1 has no ZooKeeper mode/],
+    [['up', '--zookeeper', '--kafka', '4.4'], /Kafka 4\.4\.0 has no ZooKeeper mode/],
     [['up', '--brokers', '0'], /--brokers.*expected a whole number from 1 to 9/],
     [['up', '--kafka', '2.8'], /--kafka.*Allowed choices/],
     [['up', '--heap', 'lots'], /expected a size like 384m/],

@@ -1,4 +1,5 @@
-// Runs the built bins (dist/cmd) as a user would, capturing exit code, stdout and stderr separately.
+// Runs the built bins (dist/cmd) as a user would, capturing exit code, stdout and stderr separately. They run on the
+// Node that runs vitest (process.execPath): .ci/run starts vitest with each Node line it tests (.ci/node-lines).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { packageRoot } from '../../lib/stack/paths.js';

@@ -93,11 +93,11 @@ describe.runIf(runLocalStackTests).sequential('kstack local provider', () => {
     expect(await roundTrip(stack.state.bootstrap, topic, 'via zookeeper')).toEqual(['via zookeeper']);
   });
 
-  it('runs Kafka 4.1 (KRaft)', async () => {
-    stack = await privateStack({ kafka: '4.1' });
-    expect(stack.state.kafka).toBe('4.1.1');
+  it('runs Kafka 4.4 (KRaft)', async () => {
+    stack = await privateStack({ kafka: '4.4' });
+    expect(stack.state.kafka).toBe('4.4.0');
     const topic = await freshTopic('k41', 1, connection(stack.state.bootstrap));
-    expect(await roundTrip(stack.state.bootstrap, topic, 'on kafka 4.1')).toEqual(['on kafka 4.1']);
+    expect(await roundTrip(stack.state.bootstrap, topic, 'on kafka 4.4')).toEqual(['on kafka 4.4']);
   });
 
   it('keeps the data with down --keep and serves it again after up', async () => {

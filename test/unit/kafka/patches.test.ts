@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { patchedInTime, PATCHED, produceRequest } from '../../../lib/kafka/patches.js';
 import { groupMessagesPerPartition } from '../../../lib/kafka/group-messages.js';
 import { sendMessages } from '../../../lib/kafka/send-messages.js';
+import { RequestQueue } from '../../../lib/kafka/request-queue.js';
 import { decodeRecord, type BatchContext } from '../../../lib/kafka/record-decoder.js';
 import { parseAlterConfigsResponse, parseCreateTopicsResponse } from '../../../lib/kafka/admin-responses.js';
 import { crc32c } from '../../../lib/kafka/crc32c.js';
@@ -107,6 +108,8 @@ describe('the patches kafkajs loads', () => {
     // v1-v3 of CreateTopics reuse v0's parser: each version kafkajs may pick gets ours.
     for (const v of [1, 2, 3]) expect(require(`kafkajs/src/protocol/requests/createTopics/v${v}/response.js`).parse).toBe(parseCreateTopicsResponse);
     for (const v of [0, 1]) expect(require(`kafkajs/src/protocol/requests/alterConfigs/v${v}/response.js`).parse).toBe(parseAlterConfigsResponse);
+    expect(require(PATCHED.requestQueue)).toBe(RequestQueue);
+    expect(new (require('kafkajs/src/network/connection.js'))({ host: '127.0.0.1', port: 1, logger: { namespace: () => ({ debug() {}, info() {}, warn() {}, error() {} }) } }).requestQueue).toBeInstanceOf(RequestQueue);
     expect(patchedInTime).toBe(true);
   });
 

@@ -15,7 +15,7 @@ describe('upCommand input checks', () => {
   it.each([
     [{ brokers: 3, port: 65_534 }, /--port 65534 leaves no room: this stack needs ports 65534-65539/],
     [{ brokers: 1, port: 65_535 }, /needs ports 65535-65536/],
-    [{ zookeeper: true, kafka: '4.1' }, /Kafka 4\.1\.1 has no ZooKeeper mode/],
+    [{ zookeeper: true, kafka: '4.4' }, /Kafka 4\.4\.0 has no ZooKeeper mode/],
     [{ kafka: '2.8' }, /unknown Kafka version "2\.8"/],
     [{ config: ['node.id=5'] }, /^--config node\.id: kstack sets node\.id itself$/],
     [{ config: ['log.retention.ms=1', 'listeners=PLAINTEXT://:9092'] }, /^--config listeners: kstack sets listeners itself$/],
@@ -105,7 +105,7 @@ describe('kstack status of a local stack with processes gone (issue 12)', () => 
   // Broker 1 is this test process (its command line holds "vitest"); 2 was stopped with kstack stop; 3 crashed.
   const record = () =>
     writeState({
-      provider: 'local', kafka: '3.9.1', mode: 'kraft', brokers: 3, basePort: 19100, host: '127.0.0.1', bootstrap: '127.0.0.1:19100,127.0.0.1:19101,127.0.0.1:19102', config: {}, runDir, status: 'running', startedAt: 'x',
+      provider: 'local', kafka: '3.9.2', mode: 'kraft', brokers: 3, basePort: 19100, host: '127.0.0.1', bootstrap: '127.0.0.1:19100,127.0.0.1:19101,127.0.0.1:19102', config: {}, runDir, status: 'running', startedAt: 'x',
       processes: [
         { role: 'broker', id: 1, port: 19100, pid: process.pid, marker: 'vitest', logFile: 'b1.log' },
         { role: 'broker', id: 2, port: 19101, pid: 999_999_998, marker: 'gone', logFile: 'b2.log', stopped: { at: 'x', how: 'clean' } },

@@ -90,7 +90,7 @@ describe(COMPOSE.file, () => {
     { name: 'kafka', image: `confluentinc/cp-kafka:${COMPOSE.confluentTag}` },
     { name: 'init-topics', image: `confluentinc/cp-kafka:${COMPOSE.confluentTag}` },
     { name: 'control-center', image: `confluentinc/cp-enterprise-control-center:${COMPOSE.confluentTag}` },
-    { name: 'kafka-kraft', image: `apache/kafka:${findKafkaVersion('4.1')?.version}` },
+    { name: 'kafka-kraft', image: `apache/kafka:${findKafkaVersion('4.4')?.version}` },
     { name: 'kafdrop', image: 'obsidiandynamics/kafdrop:4.2.0' },
   ])('runs $name from $image', ({ name, image }) => {
     expect(service(name).image).toBe(image);
@@ -201,7 +201,7 @@ describe(COMPOSE.file, () => {
   });
 
   describe('profiles', () => {
-    it('kraft: a Kafka 4.1 broker without ZooKeeper, for host clients on its own port', () => {
+    it('kraft: a Kafka 4.4 broker without ZooKeeper, for host clients on its own port', () => {
       const kraft = service('kafka-kraft');
       const [hostPort] = ports('kafka-kraft');
       expect(hostPort).toBeDefined();
@@ -211,7 +211,7 @@ describe(COMPOSE.file, () => {
       expect(kraft.environment?.KAFKA_ZOOKEEPER_CONNECT).toBeUndefined();
       expect(listeners(env('kafka-kraft', 'KAFKA_ADVERTISED_LISTENERS')).get('PLAINTEXT_HOST')).toBe(`localhost:${port}`);
       expect(env('kafka-kraft', 'KAFKA_NUM_PARTITIONS')).toBe(String(DEFAULT_PARTITIONS));
-      expect(findKafkaVersion('4.1')?.zookeeper).toBe(false);
+      expect(findKafkaVersion('4.4')?.zookeeper).toBe(false);
     });
 
     it(`ui: Kafdrop, reading Kafka at ${COMPOSE.internalBootstrap}`, () => {

@@ -92,7 +92,7 @@ describe('the stack recorded in the run directory', () => {
 
   const recordDocker = () => writeFileSync(join(runDir, 'docker.json'), JSON.stringify({ provider: 'docker', status: 'running', runDir }));
   const recordLocal = (over: Partial<StackState> = {}) =>
-    writeState({ provider: 'local', kafka: '3.9.1', mode: 'kraft', brokers: 1, basePort: 9092, host: '127.0.0.1', bootstrap: '127.0.0.1:9092', runDir, status: 'kept', startedAt: '2025-01-01T00:00:00Z', processes: [], ...over });
+    writeState({ provider: 'local', kafka: '3.9.2', mode: 'kraft', brokers: 1, basePort: 9092, host: '127.0.0.1', bootstrap: '127.0.0.1:9092', runDir, status: 'kept', startedAt: '2025-01-01T00:00:00Z', processes: [], ...over });
 
   it('nothing recorded: down, status and logs go to the local provider unless a flag says otherwise', () => {
     expect(chooseRecorded('auto', runDir)).toBe('local');

@@ -21,7 +21,7 @@ function stack(mode: 'kraft' | 'zookeeper', brokers: number): StackState {
   };
   return {
     provider: 'local',
-    kafka: '3.9.1',
+    kafka: '3.9.2',
     mode,
     brokers,
     basePort: 9092,

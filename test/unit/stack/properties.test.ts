@@ -57,7 +57,7 @@ describe('renderProperties', () => {
   });
 
   it('writes no comment after any value: only the header line is a comment', () => {
-    const p = plan(3, 'kraft', '4.1');
+    const p = plan(3, 'kraft', '4.4');
     const node = brokersOf(p)[0]!;
     const text = renderProperties(brokerProperties(p, node), 'header');
     const lines = text.trimEnd().split('\n');
@@ -73,8 +73,8 @@ describe('brokerProperties in kraft mode', () => {
   it.each([
     { n: 1, line: '3.9' },
     { n: 2, line: '3.9' },
-    { n: 3, line: '4.1' },
-    { n: 5, line: '4.1' },
+    { n: 3, line: '4.4' },
+    { n: 5, line: '4.4' },
   ])('$n broker(s) on $line: every node lists every voter as id@host:controllerPort', ({ n, line }) => {
     const p = plan(n, 'kraft', line);
     const voters = Array.from({ length: n }, (_, i) => `${i + 1}@127.0.0.1:${9092 + n + i}`).join(',');
@@ -146,9 +146,9 @@ describe('cluster defaults on every broker', () => {
 
   it.each([
     { line: '3.9', n: 1, share: undefined },
-    { line: '4.1', n: 1, share: { rf: 1, isr: 1 } },
-    { line: '4.1', n: 2, share: { rf: 2, isr: 2 } },
-    { line: '4.1', n: 4, share: { rf: 3, isr: 2 } },
+    { line: '4.4', n: 1, share: { rf: 1, isr: 1 } },
+    { line: '4.4', n: 2, share: { rf: 2, isr: 2 } },
+    { line: '4.4', n: 4, share: { rf: 3, isr: 2 } },
   ])('Kafka $line with $n broker(s): share.coordinator settings $share', ({ line, n, share }) => {
     const p = plan(n, 'kraft', line);
     const props = brokerProperties(p, brokersOf(p)[0]!);
@@ -165,7 +165,7 @@ describe('cluster defaults on every broker', () => {
 describe('--config overrides on every broker', () => {
   const shapes = [
     { n: 1, mode: 'kraft' as const, line: '3.9' },
-    { n: 3, mode: 'kraft' as const, line: '4.1' },
+    { n: 3, mode: 'kraft' as const, line: '4.4' },
     { n: 2, mode: 'zookeeper' as const, line: '3.9' },
   ];
 
@@ -222,7 +222,7 @@ describe('zookeeperProperties', () => {
 describe('loggingConfig', () => {
   it.each([
     { line: '3.9', fileName: 'log4j.properties', root: /^log4j\.rootLogger=INFO, stdout$/m },
-    { line: '4.1', fileName: 'log4j2.properties', root: /^rootLogger\.level = info$/m },
+    { line: '4.4', fileName: 'log4j2.properties', root: /^rootLogger\.level = info$/m },
   ])('Kafka $line logs to the console through $fileName', ({ line, fileName, root }) => {
     const cfg = loggingConfig(plan(1, 'kraft', line));
     expect(cfg.fileName).toBe(fileName);

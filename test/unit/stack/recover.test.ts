@@ -5,7 +5,7 @@ import type { ProcessState, ShapeRequest, StackState } from '../../../lib/stack/
 import { findKafkaVersion } from '../../../lib/stack/versions.js';
 
 const kafka39 = findKafkaVersion('3.9')!;
-const kafka41 = findKafkaVersion('4.1')!;
+const kafka44 = findKafkaVersion('4.4')!;
 
 const broker = (id: number, over: Partial<ProcessState> = {}): ProcessState => ({
   role: 'broker',
@@ -21,7 +21,7 @@ const broker = (id: number, over: Partial<ProcessState> = {}): ProcessState => (
 function recorded(over: Partial<StackState> = {}): StackState {
   return {
     provider: 'local',
-    kafka: '3.9.1',
+    kafka: '3.9.2',
     mode: 'kraft',
     brokers: 3,
     basePort: 19100,
@@ -93,7 +93,7 @@ describe('decideUp', () => {
   it.each<{ what: string; shape: ShapeRequest; says: RegExp }>([
     { what: 'another broker count', shape: { brokers: 1 }, says: /--brokers 1 \(recorded: 3\)/ },
     { what: 'another port', shape: { basePort: 19200 }, says: /--port 19200 \(recorded: 19100\)/ },
-    { what: 'another Kafka', shape: { kafka: kafka41 }, says: /--kafka 4\.1\.1 \(recorded: 3\.9\.1\)/ },
+    { what: 'another Kafka', shape: { kafka: kafka44 }, says: /--kafka 4\.4\.0 \(recorded: 3\.9\.2\)/ },
     { what: 'ZooKeeper mode', shape: { mode: 'zookeeper' }, says: /--zookeeper \(recorded: KRaft\)/ },
     { what: 'other overrides', shape: { config: { 'log.retention.ms': '1' } }, says: /--config log\.retention\.ms=1 \(recorded: none\)/ },
     { what: '--secure', shape: { secure: true }, says: /--secure \(recorded: not secure\)/ },

@@ -82,7 +82,7 @@ describe('broker properties with --secure', () => {
 });
 
 describe('state', () => {
-  const base: StackState = { provider: 'local', kafka: '3.9.1', mode: 'kraft', brokers: 1, basePort: 9092, host: DEFAULT_HOST, bootstrap: '127.0.0.1:9092', runDir: '/run', status: 'running', startedAt: '', processes: [] };
+  const base: StackState = { provider: 'local', kafka: '3.9.2', mode: 'kraft', brokers: 1, basePort: 9092, host: DEFAULT_HOST, bootstrap: '127.0.0.1:9092', runDir: '/run', status: 'running', startedAt: '', processes: [] };
   const secure = { listeners: { saslPlaintext: '127.0.0.1:9094', ssl: '127.0.0.1:9095', saslSsl: '127.0.0.1:9096' }, mechanisms: ['PLAIN'], user: 'ktool', passwordFile: '/run/secure/password', caFile: '/run/secure/ca.crt', clientCert: '/c', clientKey: '/k', configFile: '/run/secure/ktool-config.json' };
 
   it('a state file without "secure" (older, or a plain stack) is the plain shape; --secure is another shape', () => {

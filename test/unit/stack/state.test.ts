@@ -20,7 +20,7 @@ afterEach(() => {
 function sampleState(runDir: string, overrides: Partial<StackState> = {}): StackState {
   return {
     provider: 'local',
-    kafka: '3.9.1',
+    kafka: '3.9.2',
     mode: 'kraft',
     brokers: 2,
     basePort: 9092,
@@ -96,8 +96,8 @@ describe('writeState and readState', () => {
 
 describe('sameShape: does `up` with these options ask for the stack in state.json?', () => {
   const kafka39 = findKafkaVersion('3.9')!;
-  const kafka41 = findKafkaVersion('4.1')!;
-  // What sampleState records: 2 KRaft brokers of Kafka 3.9.1 from 127.0.0.1:9092.
+  const kafka44 = findKafkaVersion('4.4')!;
+  // What sampleState records: 2 KRaft brokers of Kafka 3.9.2 from 127.0.0.1:9092.
   const asked = (over: Partial<StackOptions> = {}): StackOptions => ({ brokers: 2, mode: 'kraft', kafka: kafka39, host: '127.0.0.1', basePort: 9092, heap: '512m', ...over });
   const off = { 'auto.create.topics.enable': 'false' };
 
@@ -110,7 +110,7 @@ describe('sameShape: does `up` with these options ask for the stack in state.jso
     { what: 'the same overrides in another order', state: { config: { a: '1', b: '2' } }, options: asked({ config: { b: '2', a: '1' } }), same: true },
     { what: 'other brokers', state: {}, options: asked({ brokers: 3 }), same: false },
     { what: 'another mode', state: {}, options: asked({ mode: 'zookeeper' }), same: false },
-    { what: 'another Kafka', state: {}, options: asked({ kafka: kafka41 }), same: false },
+    { what: 'another Kafka', state: {}, options: asked({ kafka: kafka44 }), same: false },
     { what: 'another port', state: {}, options: asked({ basePort: 19092 }), same: false },
     { what: 'another host', state: {}, options: asked({ host: 'localhost' }), same: false },
     { what: 'overrides added', state: { config: {} }, options: asked({ config: off }), same: false },

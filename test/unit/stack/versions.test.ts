@@ -20,15 +20,15 @@ function pinnedKafkaVersion(xml: string): string[] {
 
 describe('findKafkaVersion', () => {
   it.each([
-    { name: '3.9', version: '3.9.1' },
-    { name: '3.9.1', version: '3.9.1' },
-    { name: '4.1', version: '4.1.1' },
-    { name: '4.1.1', version: '4.1.1' },
+    { name: '3.9', version: '3.9.2' },
+    { name: '3.9.2', version: '3.9.2' },
+    { name: '4.4', version: '4.4.0' },
+    { name: '4.4.0', version: '4.4.0' },
   ])('finds $name as $version', ({ name, version }) => {
     expect(findKafkaVersion(name)?.version).toBe(version);
   });
 
-  it.each(['', '3', '4', '3.8', '3.9.0', '4.1.0', '4.0', ' 4.1', '4.1 ', 'latest'])('does not know %j', (name) => {
+  it.each(['', '3', '4', '3.8', '3.9.0', '3.9.1', '4.1', '4.1.1', '4.4.1', '4.0', ' 4.4', '4.4 ', 'latest'])('does not know %j', (name) => {
     expect(findKafkaVersion(name)).toBeUndefined();
   });
 
