@@ -23,6 +23,9 @@ export const DEFAULT_KAFKA_LINE = '3.9';
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 9092;
 export const DEFAULT_BROKERS = `${DEFAULT_HOST}:${DEFAULT_PORT}`;
+/** Kafka Connect's REST port (its own default, and the compose stack's `connect` service). */
+export const DEFAULT_CONNECT_PORT = 8083;
+export const DEFAULT_CONNECT_URL = `http://${DEFAULT_HOST}:${DEFAULT_CONNECT_PORT}`;
 /** Partitions of auto-created topics such as `teste`: enough to show a group splitting them. */
 export const DEFAULT_PARTITIONS = 3;
 
