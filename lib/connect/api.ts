@@ -64,7 +64,12 @@ export const status = (c: ConnectClient, name: string) => about(name, () => c.ge
 export const info = (c: ConnectClient, name: string) => about(name, () => c.get<ConnectorInfo>(`/connectors/${enc(name)}`));
 export const config = (c: ConnectClient, name: string) => about(name, () => c.get<Record<string, string>>(`/connectors/${enc(name)}/config`));
 /** Topics a connector has used since it was created or its topics reset (KIP-558). */
-export const topics = (c: ConnectClient, name: string) => about(name, async () => (await c.get<Record<string, { topics: string[] }>>(`/connectors/${enc(name)}/topics`))[name]?.topics ?? []);
+export const topicsOf = async (c: ConnectClient, name: string) => (await c.get<Record<string, { topics: string[] }>>(`/connectors/${enc(name)}/topics`))[name]?.topics ?? [];
+/** The same for a name given by the user: the worker answers an empty list for any name, so its existence is checked first. */
+export async function topics(c: ConnectClient, name: string): Promise<string[]> {
+  if (!(await exists(c, name))) throw unknownConnector(name);
+  return topicsOf(c, name);
+}
 
 export async function exists(c: ConnectClient, name: string): Promise<boolean> {
   try {

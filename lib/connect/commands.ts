@@ -17,7 +17,7 @@ export interface Common {
 export async function listCommand(io: Io, o: Common): Promise<ConnectorSummary[]> {
   const all = await api.listExpanded(o.client);
   const names = Object.keys(all).sort();
-  const rows = await Promise.all(names.map(async (n) => summarize(all[n]!.status, all[n]!.info, await api.topics(o.client, n).catch(() => []))));
+  const rows = await Promise.all(names.map(async (n) => summarize(all[n]!.status, all[n]!.info, await api.topicsOf(o.client, n))));
   if (o.json) rows.forEach((r) => out(io, JSON.stringify(r)));
   else if (rows.length === 0) err(io, 'kconnect: no connectors on this worker (`kconnect create NAME --class ...` makes one)');
   else listLines(rows, paint(io, 'stdout')).forEach((l) => out(io, l));
