@@ -35,7 +35,8 @@ export interface Plugin {
 export interface ConfigValidation {
   name: string;
   error_count: number;
-  configs: Array<{ definition: { name: string; required?: boolean }; value: { name: string; value: string | null; errors: string[] } }>;
+  /** `value` is null for some plugins' internal settings (Debezium's). */
+  configs: Array<{ definition: { name: string; required?: boolean }; value: { name: string; value: string | null; errors: string[] } | null }>;
 }
 
 const enc = encodeURIComponent;

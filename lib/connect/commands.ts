@@ -41,9 +41,8 @@ export interface WriteOptions extends Common {
 
 /** Every field error of the plugin's validation (Connect's own check before it stores a config). */
 async function fieldErrors(o: WriteOptions, cls: string, config: Record<string, string>): Promise<Array<{ field: string; message: string }>> {
-  // The endpoint wants the name, and connector.class to be the class it validates for, not an alias of it.
-  const v = await api.validate(o.client, cls, { ...config, name: o.name, 'connector.class': cls });
-  return v.configs.flatMap((c) => c.value.errors.map((message) => ({ field: c.value.name, message })));
+  const v = await api.validate(o.client, cls, { ...config, name: o.name });
+  return v.configs.flatMap((c) => (c.value?.errors ?? []).map((message) => ({ field: c.value!.name, message })));
 }
 
 /** --validate: every field error on stderr (as JSON lines on stdout with --json), then exit 1; nothing is written. */
@@ -73,8 +72,10 @@ async function resolveClass(o: WriteOptions, config: Record<string, string>): Pr
 
 /** create: POST; refuses a name that exists (update replaces). update: PUT, which creates or replaces. */
 export async function writeCommand(io: Io, o: WriteOptions, mode: 'create' | 'update'): Promise<api.ConnectorInfo> {
-  const config = buildConfig(o.name, o.input);
-  const cls = await resolveClass(o, config);
+  const given = buildConfig(o.name, o.input);
+  const cls = await resolveClass(o, given);
+  // The full class name is stored, not an alias: Connect takes aliases, but some plugins (Debezium) load connector.class by name.
+  const config = { ...given, 'connector.class': cls };
   if (o.validate) await validateFirst(io, o, cls, config);
   const existed = await api.exists(o.client, o.name);
   if (mode === 'create' && existed) {

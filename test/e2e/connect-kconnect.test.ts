@@ -55,7 +55,7 @@ describe.runIf(runLocalStackTests).sequential('kconnect', () => {
     const src = await stack.kconnect(['create', 'file-source', '--class', 'FileStreamSource', '--config', `file=${source}`, '--config', 'topic=lines', '--config', STRING, '--wait', 'running', '--json']);
     expect(src.stderr).toBe('');
     expect(src.code).toBe(0);
-    expect(JSON.parse(src.stdout)).toMatchObject({ name: 'file-source', action: 'created', type: 'source', state: 'RUNNING', config: { 'connector.class': 'FileStreamSource', file: source, topic: 'lines' } });
+    expect(JSON.parse(src.stdout)).toMatchObject({ name: 'file-source', action: 'created', type: 'source', state: 'RUNNING', config: { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector', file: source, topic: 'lines' } });
 
     const want = text.split('\n').slice(0, -1);
     const seen = await eventually(async () => {
@@ -76,7 +76,7 @@ describe.runIf(runLocalStackTests).sequential('kconnect', () => {
     const list = await stack.kconnect(['list', '--json']);
     expect(lines(list.stdout).map((l) => JSON.parse(l))).toEqual([
       { name: 'file-sink', type: 'sink', class: 'org.apache.kafka.connect.file.FileStreamSinkConnector', state: 'RUNNING', tasks: { running: 1, total: 1 }, topics: ['lines'] },
-      { name: 'file-source', type: 'source', class: 'FileStreamSource', state: 'RUNNING', tasks: { running: 1, total: 1 }, topics: ['lines'] },
+      { name: 'file-source', type: 'source', class: 'org.apache.kafka.connect.file.FileStreamSourceConnector', state: 'RUNNING', tasks: { running: 1, total: 1 }, topics: ['lines'] },
     ]);
     const human = await stack.kconnect(['list']);
     expect(lines(human.stdout)).toEqual([
@@ -93,7 +93,7 @@ describe.runIf(runLocalStackTests).sequential('kconnect', () => {
     expect(JSON.parse((await stack.kconnect(['topics', 'file-source', '--json'])).stdout)).toEqual({ name: 'file-source', topics: ['lines'] });
     expect((await stack.kconnect(['topics', 'file-sink'])).stdout).toBe('lines\n');
     const config = JSON.parse((await stack.kconnect(['config', 'file-source', '--json'])).stdout);
-    expect(config).toEqual({ name: 'file-source', 'connector.class': 'FileStreamSource', file: source, topic: 'lines', 'value.converter': 'org.apache.kafka.connect.storage.StringConverter' });
+    expect(config).toEqual({ name: 'file-source', 'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector', file: source, topic: 'lines', 'value.converter': 'org.apache.kafka.connect.storage.StringConverter' });
     expect(lines((await stack.kconnect(['config', 'file-source'])).stdout)).toContain(`file=${source}`);
   });
 
@@ -125,7 +125,7 @@ describe.runIf(runLocalStackTests).sequential('kconnect', () => {
     const first = await stack.kconnect(args);
     const second = await stack.kconnect(args);
     expect([first.code, second.code]).toEqual([0, 0]);
-    expect(JSON.parse(second.stdout)).toMatchObject({ name: 'file-sink', action: 'updated', config: { 'connector.class': 'FileStreamSink' } });
+    expect(JSON.parse(second.stdout)).toMatchObject({ name: 'file-sink', action: 'updated', config: { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector' } });
     const fresh = await stack.kconnect(['update', 'made-by-update', '--class', 'FileStreamSink', '--config', `file=${join(dir, 'u.txt')}`, '--config', 'topics=lines', '--json']);
     expect(JSON.parse(fresh.stdout)).toMatchObject({ name: 'made-by-update', action: 'created' });
     // -f takes what config --json prints

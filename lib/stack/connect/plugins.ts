@@ -33,11 +33,12 @@ export function coordinate(text: string): PluginCoordinate {
 export const fileConnectors = (kafka: KafkaVersion) => `org.apache.kafka:connect-file:${kafka.version}`;
 
 /**
- * The worker provides the Connect API, Kafka's clients and slf4j (a plugin's classloader asks the worker for them);
- * a plugin's own copies would only shadow them. Debezium declares connect-api `provided` already.
+ * The worker provides the Connect API, Kafka's clients, slf4j and Jackson; a plugin's own copies would only shadow them.
+ * Jackson matters: a plugin with its own JsonNode cannot call the worker's JsonConverter (Debezium's CloudEventsConverter
+ * fails to load so), and Debezium's own plugin archive (classifier `plugin`, tar.gz) ships without Jackson for that reason.
  */
 function pluginPom(c: PluginCoordinate): string {
-  const excluded = ['org.apache.kafka', 'org.slf4j']
+  const excluded = ['org.apache.kafka', 'org.slf4j', 'com.fasterxml.jackson.core', 'com.fasterxml.jackson.datatype']
     .map((g) => `<exclusion><groupId>${g}</groupId><artifactId>*</artifactId></exclusion>`)
     .join('');
   return `<?xml version="1.0" encoding="UTF-8"?>
