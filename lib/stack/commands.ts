@@ -4,7 +4,7 @@ import { err, out, type Io } from '../io.js';
 import { interrupted } from '../cli/run.js';
 import { paint, progress } from '../cli/style.js';
 import { chooseForUp, chooseRecorded, describeShape, describeStack, machineEnvironment, providers, type ProviderRequest, type StackEnvironment } from './index.js';
-import { describeDockerStack, DOCKER_TIMEOUT_MS, type DockerState, type DockerStatusResult } from './docker.js';
+import { describeDockerStack, DOCKER_CONNECT_URL, DOCKER_TIMEOUT_MS, type DockerState, type DockerStatusResult } from './docker.js';
 import { startOne, stopOne, type ProcessTarget } from './local.js';
 import { describeRestarts } from './recover.js';
 import type { ComposeService } from './compose.js';
@@ -137,7 +137,7 @@ async function upDocker(io: Io, o: UpCommandOptions, paths: StackPaths, machine:
     } else {
       spinner.succeed(`kstack: started ${describeDockerStack()} in ${(result.elapsedMs / 1000).toFixed(1)} s`);
     }
-    err(io, `kstack: Kafka at ${s.bootstrap}, Control Center at ${s.controlCenter}`);
+    err(io, `kstack: Kafka at ${s.bootstrap}, Control Center at ${s.controlCenter}, Kafka Connect at ${DOCKER_CONNECT_URL}`);
     if (o.json) out(io, JSON.stringify({ ...dockerSummary(s), alreadyRunning: result.alreadyRunning, elapsedMs: result.elapsedMs }));
     out(io, brokersLine(s));
   } catch (e) {

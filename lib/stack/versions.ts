@@ -45,6 +45,13 @@ export const COMPOSE = {
   /** Where containers (the app service) reach Kafka. */
   internalBootstrap: 'kafka:29092',
   controlCenterPort: 9021,
+  /** The Kafka Connect worker (service `connect`, cp-kafka-connect), its REST API on DEFAULT_CONNECT_PORT. */
+  connectService: 'connect',
+  /**
+   * The image's plugin path plus the directory where Confluent Platform 7.2+ keeps the FileStream connectors, off the
+   * default path (https://docs.confluent.io/platform/current/connect/filestream_connector.html).
+   */
+  connectPluginPath: '/usr/share/java,/usr/share/confluent-hub-components,/usr/share/filestream-connectors',
   /** The topic the init step creates, with DEFAULT_PARTITIONS partitions. */
   topic: 'teste',
 } as const;
