@@ -52,6 +52,8 @@ describe.runIf(runLocalStackTests).sequential('kconnect', () => {
 
   it('walkthrough: a FileStreamSource reads a file into a topic, kconsume shows the lines, a FileStreamSink writes them out byte for byte', async () => {
     writeFileSync(source, text);
+    // One partition: the sink writes lines in the order it reads them, and only a partition keeps an order.
+    expect((await run('ktopics', ['create', 'lines', '-P', '1', '-b', stack.bootstrap])).code).toBe(0);
     const src = await stack.kconnect(['create', 'file-source', '--class', 'FileStreamSource', '--config', `file=${source}`, '--config', 'topic=lines', '--config', STRING, '--wait', 'running', '--json']);
     expect(src.stderr).toBe('');
     expect(src.code).toBe(0);
