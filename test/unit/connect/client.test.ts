@@ -1,7 +1,12 @@
 // The REST client at its boundary, against a local HTTP server that answers as a worker would: 409 retries, auth,
 // timeouts and error mapping. (Connect's real behaviour is tested against a real worker in test/e2e/connect-*.)
+import { execSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectClient } from '../../../lib/connect/client.js';
 import { clientFrom, parseUrl } from '../../../lib/connect/target.js';
@@ -73,5 +78,35 @@ describe('clientFrom', () => {
   });
   it('parseUrl drops trailing slashes', () => {
     expect(parseUrl('http://a:1//')).toBe('http://a:1');
+  });
+});
+
+describe('ConnectClient over https', () => {
+  // A throwaway CA and a server certificate for 127.0.0.1, made with openssl as kstack --secure makes its own.
+  const tls = (() => {
+    const dir = mkdtempSync(join(tmpdir(), 'kconnect-tls-'));
+    const sh = (cmd: string) => execSync(cmd, { cwd: dir, stdio: 'pipe' });
+    sh('openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 1 -subj /CN=test-ca');
+    sh('openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1');
+    writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
+    sh('openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 1 -extfile ext.cnf');
+    return { dir, ca: join(dir, 'ca.crt'), key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.crt')) };
+  })();
+  let https: HttpsServer | undefined;
+  afterEach(() => new Promise<void>((r) => (https ? https.close(() => r()) : r())));
+  async function serveTls(): Promise<string> {
+    https = createHttpsServer({ key: tls.key, cert: tls.cert }, (_req, res) => json(res, 200, ['over-tls']));
+    await new Promise<void>((r) => https!.listen(0, '127.0.0.1', () => r()));
+    return `https://127.0.0.1:${(https.address() as AddressInfo).port}`;
+  }
+
+  it('trusts the worker with --ca', async () => {
+    const url = await serveTls();
+    expect(await clientFrom({ url, ca: tls.ca }, {}).get('/connectors')).toEqual(['over-tls']);
+  });
+  it('refuses an unknown CA with exit 5 and a hint to --ca; --insecure skips the check', async () => {
+    const url = await serveTls();
+    await expect(clientFrom({ url }, {}).get('/connectors')).rejects.toMatchObject({ exitCode: 5, code: 'CONNECT_TLS', hint: expect.stringContaining('--ca') });
+    expect(await clientFrom({ url, insecure: true }, {}).get('/connectors')).toEqual(['over-tls']);
   });
 });
