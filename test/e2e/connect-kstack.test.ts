@@ -122,4 +122,11 @@ describe.runIf(runLocalStackTests).sequential('kstack up --connect', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/GROUP:ARTIFACT:VERSION/);
   });
+
+  it('a plugin Maven Central does not have is one line, exit 4, before anything starts', async () => {
+    const r = await run('kstack', ['up', '--local', '--port', String(port), '--connect', '--connect-port', String(connectPort), '--plugin', 'io.example.missing:no-such-connector:0.0.1'], { env, timeoutMs: 120_000 });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/^error: cannot resolve Connect plugin io\.example\.missing:no-such-connector:0\.0\.1: io\.example\.missing:no-such-connector:jar:0\.0\.1 is not in \S+\nhint: check the coordinates/);
+    expect(JSON.parse((await run('kstack', ['status', '--json'], { env })).stdout)).toEqual({ running: false, processes: [] });
+  });
 });

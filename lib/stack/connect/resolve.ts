@@ -50,7 +50,10 @@ export async function ensureResolved(r: Resolution, onResolve?: () => void): Pro
     }
   } catch (e) {
     if (e instanceof KtoolError) {
-      throw new KtoolError(e.code, e.message, { exitCode: EXIT.environment, hint: 'check the coordinates, and that Maven Central is reachable (mvn -B dependency:get)', cause: e });
+      // Maven's own reason is one line in 15 of its output (the rest, with --debug, is in the cause).
+      const missing = /(?:Could not find artifact (\S+)|(\S+) was not found) in (\S+)/.exec(e.message);
+      const message = missing ? `cannot resolve ${r.what}: ${missing[1] ?? missing[2]} is not in ${missing[3]}` : e.message;
+      throw new KtoolError(e.code, message, { exitCode: EXIT.environment, hint: 'check the coordinates (GROUP:ARTIFACT:VERSION on https://central.sonatype.com), and that Maven Central is reachable', cause: e });
     }
     throw e;
   } finally {
