@@ -3,7 +3,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { EXIT, KtoolError } from '../errors.js';
-import type { Secret } from '../secret.js';
+import type { Secret } from '../config/secret.js';
 
 /**
  * Built-in fetch cannot take a CA, a client certificate or --insecure without undici's Agent (a dependency), so requests

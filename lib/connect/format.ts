@@ -1,6 +1,6 @@
 // Connect answers -> kconnect's JSON lines (a documented contract) and aligned human tables.
 import type { ChalkInstance } from 'chalk';
-import { table } from '../table.js';
+import { table } from '../cli/table.js';
 import type { ConnectorInfo, ConnectorStatus, Plugin, State, TaskStatus } from './api.js';
 
 export interface ConnectorSummary {

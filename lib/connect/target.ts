@@ -1,7 +1,7 @@
 // Where kconnect sends its requests: --url / KAFKA_CONNECT_URL, basic auth and TLS from flags or the environment.
-import { readPassword, readPem } from '../cli/secrets.js';
+import { readPassword, readPem } from '../config/secrets.js';
 import { usageError } from '../errors.js';
-import { Secret } from '../secret.js';
+import { Secret } from '../config/secret.js';
 import { DEFAULT_CONNECT_URL } from '../stack/versions.js';
 import { ConnectClient } from './client.js';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectClient } from '../../../lib/connect/client.js';
 import { clientFrom, parseUrl } from '../../../lib/connect/target.js';
-import { Secret } from '../../../lib/secret.js';
+import { Secret } from '../../../lib/config/secret.js';
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
