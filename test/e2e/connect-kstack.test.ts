@@ -17,6 +17,20 @@ afterAll(async () => {
   rmSync(runDir, { recursive: true, force: true });
 });
 
+async function eventuallyGone(pid: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (isOurs(pid, runDir)) {
+    if (Date.now() > deadline) throw new Error(`pid ${pid} still runs 30 s after SIGKILL`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The connector and its one task both RUNNING (the status topic may still show the old worker's states for a moment). */
+const running = (b: unknown) => {
+  const s = b as { connector?: { state: string }; tasks?: Array<{ state: string }> };
+  return s.connector?.state === 'RUNNING' && s.tasks?.[0]?.state === 'RUNNING';
+};
+
 async function rest(url: string, path: string, init?: RequestInit): Promise<{ status: number; body: unknown }> {
   const res = await fetch(url + path, { ...init, headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(20_000) });
   const text = await res.text();
@@ -99,10 +113,35 @@ describe.runIf(runLocalStackTests).sequential('kstack up --connect', () => {
     while (Date.now() < deadline) {
       const st = await rest(url, '/connectors/kept-source/status');
       state = st.body;
-      if (st.status === 200 && (st.body as { tasks: Array<{ state: string }> }).tasks[0]?.state === 'RUNNING') break;
+      if (st.status === 200 && running(st.body)) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(state).toMatchObject({ name: 'kept-source', connector: { state: 'RUNNING' }, tasks: [{ id: 0, state: 'RUNNING' }] });
+  });
+
+  it('a worker killed with SIGKILL is started again by kstack up, alone, and still runs its connector', async () => {
+    const before = JSON.parse((await run('kstack', ['status', '--json'], { env })).stdout);
+    const worker = before.processes.find((p: { role: string }) => p.role === 'connect');
+    const broker = before.processes.find((p: { role: string }) => p.role === 'broker');
+    process.kill(worker.pid, 'SIGKILL');
+    await eventuallyGone(worker.pid);
+    const up = await run('kstack', ['up', '--local', '--port', String(port), '--connect', '--connect-port', String(connectPort), '--json'], { env, timeoutMs: 240_000 });
+    expect(up.code).toBe(0);
+    const after = JSON.parse((await run('kstack', ['status', '--json'], { env })).stdout);
+    expect(after.processes.find((p: { role: string }) => p.role === 'broker').pid).toBe(broker.pid);
+    const again = after.processes.find((p: { role: string }) => p.role === 'connect');
+    expect(again.pid).not.toBe(worker.pid);
+    expect(isOurs(again.pid, runDir)).toBe(true);
+    expect((await rest(url, '/connectors')).body).toEqual(['kept-source']);
+    const deadline = Date.now() + 60_000;
+    let state: unknown;
+    while (Date.now() < deadline) {
+      const st = await rest(url, '/connectors/kept-source/status');
+      state = st.body;
+      if (st.status === 200 && running(st.body)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(state).toMatchObject({ connector: { state: 'RUNNING' }, tasks: [{ id: 0, state: 'RUNNING' }] });
   });
 
   it('down stops the worker with the brokers and removes the data', async () => {
