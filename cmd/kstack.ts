@@ -6,6 +6,7 @@ import { main } from '../lib/cli/run.js';
 import { collect, intInRange, parseHeap, parsePort, parseTimeoutMs } from '../lib/cli/options.js';
 import { interruptSignal } from '../lib/cli/signals.js';
 import { processIo } from '../lib/io.js';
+import { parsePlugin } from '../lib/stack/connect/plugins.js';
 import { downCommand, fetchCommand, LOCAL_ONLY_FLAGS, logsCommand, startCommand, statusCommand, stopCommand, upCommand } from '../lib/stack/commands.js';
 import { COMPOSE, DEFAULT_KAFKA_LINE, DEFAULT_PORT, KAFKA_VERSIONS } from '../lib/stack/versions.js';
 
@@ -44,6 +45,8 @@ Examples:
   $ kstack up --fresh --brokers 3  remove the recorded stack and its data, then start three brokers
   $ kstack stop --broker 2         stop broker 2 cleanly (--kill: SIGKILL, as a crash); its data stays
   $ kstack start --broker 2        start it again on its data; it rejoins the in-sync replicas
+  $ kstack up --connect            also a Kafka Connect worker, REST API on http://127.0.0.1:8083 (kconnect)
+  $ kstack up --connect --plugin io.debezium:debezium-connector-postgres:3.6.1.Final
   $ kstack status
   $ kstack logs kafka -f           follow the broker's log (local: broker-1, zookeeper; docker: a compose service)
   $ kstack down                    stop and remove the data (--keep to keep it)`);
@@ -60,6 +63,9 @@ const up = program
   .addOption(new Option('--timeout <ms>', 'how long the stack may take to serve, jar download and image pulls not included (default: 90000 local, 300000 docker)').argParser(parseTimeoutMs))
   .option('--secure', 'also SASL_PLAINTEXT, SSL and SASL_SSL listeners (KRaft), with a generated CA, certificates and SASL user', false)
   .option('--fresh', 'remove the recorded local stack and its data first, then start a new one', false)
+  .option('--connect', 'also a Kafka Connect worker (distributed mode), REST API on 127.0.0.1:8083 (moves with --port)', false)
+  .addOption(new Option('--connect-port <port>', "the Connect worker's REST port (default: 8083, or 1009 below --port)").argParser(parsePort))
+  .addOption(new Option('--plugin <group:artifact:version>', 'a connector from Maven Central for the worker, with its dependencies (repeatable), e.g. io.debezium:debezium-connector-postgres:3.6.1.Final').argParser(collect(parsePlugin)).default([], 'none'))
   .option('--json', 'also print the stack as one JSON line before KAFKA_BROKERS=...', false);
 providerFlags(up, 'the Docker compose stack, or exit 4 if Docker is not available', "the local broker on this machine's JVM, even if Docker answers", [...LOCAL_ONLY_FLAGS, 'fresh']).action((o, cmd: Command) =>
   upCommand(io, {
@@ -72,6 +78,9 @@ providerFlags(up, 'the Docker compose stack, or exit 4 if Docker is not availabl
     timeoutMs: o.timeout,
     json: o.json,
     secure: o.secure,
+    connect: o.connect,
+    connectPort: o.connectPort,
+    plugins: o.plugin,
     provider: provider(o),
     // --fresh is for the local stack too: over a recorded compose stack it is refused like the others.
     localFlags: [...LOCAL_ONLY_FLAGS, 'fresh'].filter((f) => cmd.getOptionValueSource(f) === 'cli'),
@@ -133,6 +142,8 @@ program
   .command('fetch')
   .description('resolve Kafka jars from Maven Central into the cache ahead of time')
   .addOption(new Option('--kafka <version...>', 'versions to fetch, or "all"').choices([...versionChoices, 'all']).default([DEFAULT_KAFKA_LINE]))
-  .action((o) => fetchCommand(io, { kafka: o.kafka }));
+  .option('--connect', "also the Kafka Connect worker's jars and the FileStream connectors", false)
+  .addOption(new Option('--plugin <group:artifact:version>', 'also a Connect plugin with its dependencies (repeatable)').argParser(collect(parsePlugin)).default([], 'none'))
+  .action((o) => fetchCommand(io, { kafka: o.kafka, connect: o.connect, plugins: o.plugin }));
 
 await main(program);

@@ -4,11 +4,12 @@ import { err, out, type Io } from '../io.js';
 import { interrupted } from '../cli/run.js';
 import { paint, progress } from '../cli/style.js';
 import { chooseForUp, chooseRecorded, describeShape, describeStack, machineEnvironment, providers, type ProviderRequest, type StackEnvironment } from './index.js';
-import { describeDockerStack, DOCKER_TIMEOUT_MS, type DockerState, type DockerStatusResult } from './docker.js';
+import { describeDockerStack, DOCKER_CONNECT_URL, DOCKER_TIMEOUT_MS, type DockerState, type DockerStatusResult } from './docker.js';
 import { startOne, stopOne, type ProcessTarget } from './local.js';
 import { describeRestarts } from './recover.js';
 import type { ComposeService } from './compose.js';
 import { ensureJars, cachedJars } from './maven.js';
+import { cachedConnectJars, checkConnectPort, defaultConnectPort, ensureConnectJars, type ConnectOptions } from './connect/index.js';
 import { stackPaths, type StackPaths } from './paths.js';
 import { describeOverrides, parseBrokerOverrides } from './overrides.js';
 import { MAX_BROKERS, portSpan, type StackMode } from './plan.js';
@@ -28,6 +29,10 @@ export interface UpCommandOptions {
   json: boolean;
   /** `--secure`: SASL_PLAINTEXT, SSL and SASL_SSL listeners too, with generated certificates and a SASL user (local KRaft only). */
   secure?: boolean;
+  /** `--connect`, `--connect-port`, `--plugin`: a Kafka Connect worker too (the compose stack always has one). */
+  connect?: boolean;
+  connectPort?: number;
+  plugins?: string[];
   /** `--local` / `--docker`; kstack decides when absent. */
   provider?: ProviderRequest;
   /** The local-broker flags given on the command line (`brokers`, `port`, ...): they pick the local broker, and only they must match a recorded stack. */
@@ -37,10 +42,10 @@ export interface UpCommandOptions {
 }
 
 /** Which part of the recorded shape each local flag asks for (`--heap` is not part of it). */
-const FLAG_SHAPE: Record<string, keyof ShapeRequest | undefined> = { brokers: 'brokers', zookeeper: 'mode', kafka: 'kafka', port: 'basePort', config: 'config', secure: 'secure' };
+const FLAG_SHAPE: Record<string, keyof ShapeRequest | undefined> = { brokers: 'brokers', zookeeper: 'mode', kafka: 'kafka', port: 'basePort', config: 'config', secure: 'secure', connect: 'connect', connectPort: 'connect', plugin: 'connect' };
 
 /** Flags only the local broker has: the compose stack's shape is its compose file. */
-export const LOCAL_ONLY_FLAGS = ['brokers', 'zookeeper', 'kafka', 'port', 'heap', 'config', 'secure'] as const;
+export const LOCAL_ONLY_FLAGS = ['brokers', 'zookeeper', 'kafka', 'port', 'heap', 'config', 'secure', 'connectPort', 'plugin'] as const;
 const LOCAL_TIMEOUT_MS = 90_000;
 
 export function resolveKafka(name: string): KafkaVersion {
@@ -74,6 +79,7 @@ export async function upCommand(io: Io, o: UpCommandOptions, paths: StackPaths =
     throw new KtoolError('USAGE', `--port ${o.port} leaves no room: this stack needs ports ${o.port}-${lastPort}`, { exitCode: EXIT.usage, hint: `choose --port ${65_535 - span + 1} or lower` });
   }
   const config = parseBrokerOverrides(o.config);
+  const connect = connectOptions(o);
   const choice = await chooseForUp(o.provider ?? 'auto', machine, paths, o.localFlags);
   if (choice.note) err(io, paint(io).dim(`kstack: ${choice.note}`));
   if (choice.name === 'docker') return upDocker(io, o, paths, machine);
@@ -88,10 +94,12 @@ export async function upCommand(io: Io, o: UpCommandOptions, paths: StackPaths =
       heap: o.heap,
       config,
       ...(secure ? { secure } : {}),
+      ...(connect ? { connect } : {}),
       timeoutMs: o.timeoutMs ?? LOCAL_TIMEOUT_MS,
       paths,
       onProgress: (t) => spinner.update(t),
-      given: (o.localFlags ?? []).flatMap((f) => FLAG_SHAPE[f] ?? []),
+      // --connect asks for a worker (it does not pick the local provider: the compose stack has one too).
+      given: [...(o.localFlags ?? []), ...(o.connect ? ['connect'] : [])].flatMap((f) => FLAG_SHAPE[f] ?? []),
       ...(o.fresh ? { fresh: true } : {}),
     });
     const s = result.state;
@@ -106,6 +114,7 @@ export async function upCommand(io: Io, o: UpCommandOptions, paths: StackPaths =
       spinner.succeed(`kstack: started ${describeStack(s)} at ${s.bootstrap} in ${seconds} s`);
     }
     if (s.secure) for (const line of secureLines(s.secure)) err(io, `kstack: ${line}`);
+    if (s.connect) err(io, `kstack: Kafka Connect at ${s.connect.url}${s.connect.plugins.length ? ` (plugins ${s.connect.plugins.join(', ')})` : ''}; try \`kconnect plugins\``);
     if (o.json) {
       const restarted = result.restarted.map((r) => ({ role: r.process.role, id: r.process.id, was: r.was, pid: s.processes.find((p) => p.role === r.process.role && p.id === r.process.id)?.pid }));
       out(io, JSON.stringify({ ...summary(s), alreadyRunning: result.alreadyRunning, restarted, removedData: result.removedData, elapsedMs: result.elapsedMs }));
@@ -128,7 +137,7 @@ async function upDocker(io: Io, o: UpCommandOptions, paths: StackPaths, machine:
     } else {
       spinner.succeed(`kstack: started ${describeDockerStack()} in ${(result.elapsedMs / 1000).toFixed(1)} s`);
     }
-    err(io, `kstack: Kafka at ${s.bootstrap}, Control Center at ${s.controlCenter}`);
+    err(io, `kstack: Kafka at ${s.bootstrap}, Control Center at ${s.controlCenter}, Kafka Connect at ${DOCKER_CONNECT_URL}`);
     if (o.json) out(io, JSON.stringify({ ...dockerSummary(s), alreadyRunning: result.alreadyRunning, elapsedMs: result.elapsedMs }));
     out(io, brokersLine(s));
   } catch (e) {
@@ -201,6 +210,7 @@ export async function statusCommand(io: Io, o: { json: boolean; provider?: Provi
   const config = describeOverrides(stateOverrides(s));
   if (config) out(io, `config     ${config}`);
   if (s.secure) for (const line of secureLines(s.secure)) out(io, `secure     ${line.trim()}`);
+  if (s.connect) out(io, `connect    ${s.connect.url}${s.connect.plugins.length ? `  plugins ${s.connect.plugins.join(', ')}` : ''}`);
   for (const p of st.processes) {
     const ports = p.controllerPort ? `${p.port} (controller ${p.controllerPort})` : String(p.port);
     out(io, `${p.role.padEnd(9)} ${String(p.id).padEnd(2)} port ${ports.padEnd(22)} pid ${String(p.pid).padEnd(8)} ${CONDITION_COLOUR[p.condition](c)(p.condition.padEnd(7))} log ${p.logFile}`);
@@ -310,8 +320,20 @@ export async function startCommand(io: Io, o: StartCommandOptions, paths: StackP
   }
 }
 
+/** `--connect` (with `--connect-port`, `--plugin`) as the local provider's options; a plugin without --connect is a usage error. */
+function connectOptions(o: UpCommandOptions): ConnectOptions | undefined {
+  const plugins = o.plugins ?? [];
+  if (!o.connect) {
+    if (plugins.length || o.connectPort !== undefined) throw new KtoolError('USAGE', `${plugins.length ? '--plugin' : '--connect-port'} needs --connect`, { exitCode: EXIT.usage, hint: 'add --connect to start a Kafka Connect worker' });
+    return undefined;
+  }
+  const port = o.connectPort ?? defaultConnectPort(o.port);
+  checkConnectPort(port);
+  return { port, plugins: [...new Set(plugins)] };
+}
+
 /** Resolves jars ahead of time (CI, offline later); prints where they are. */
-export async function fetchCommand(io: Io, o: { kafka: string[] }, paths: StackPaths = stackPaths(io.env)): Promise<void> {
+export async function fetchCommand(io: Io, o: { kafka: string[]; connect?: boolean; plugins?: string[] }, paths: StackPaths = stackPaths(io.env)): Promise<void> {
   const versions = o.kafka.includes('all') ? [...KAFKA_VERSIONS] : o.kafka.map(resolveKafka);
   for (const v of versions) {
     const cached = cachedJars(v, paths.cacheDir);
@@ -319,6 +341,14 @@ export async function fetchCommand(io: Io, o: { kafka: string[] }, paths: StackP
     const dir = cached ?? (await ensureJars(v, paths.cacheDir));
     spinner.succeed(`kstack: Kafka ${v.version} jars ${cached ? 'already cached' : 'resolved'}`);
     out(io, `${v.version}\t${dir}`);
+    if (!o.connect && !o.plugins?.length) continue;
+    const hit = cachedConnectJars(v, o.plugins ?? [], paths.cacheDir);
+    const what = `Kafka Connect ${v.version}${o.plugins?.length ? ` and ${o.plugins.join(', ')}` : ''}`;
+    const cs = progress(io, `resolving ${what} from Maven Central`);
+    const jars = hit ?? (await ensureConnectJars(v, o.plugins ?? [], paths.cacheDir, (t) => cs.update(t)));
+    cs.succeed(`kstack: ${what} jars ${hit ? 'already cached' : 'resolved'}`);
+    out(io, `connect-${v.version}\t${jars.libs}`);
+    for (const d of jars.pluginPath) out(io, `plugin\t${d}`);
   }
 }
 
@@ -331,7 +361,7 @@ function dockerSummary(s: DockerState) {
 }
 
 function summary(s: StackState) {
-  return { provider: s.provider, kafka: s.kafka, mode: s.mode, brokers: s.brokers, config: stateOverrides(s), bootstrap: s.bootstrap, ...(s.secure ? { secure: s.secure } : {}), runDir: s.runDir, startedAt: s.startedAt, status: s.status };
+  return { provider: s.provider, kafka: s.kafka, mode: s.mode, brokers: s.brokers, config: stateOverrides(s), bootstrap: s.bootstrap, ...(s.secure ? { secure: s.secure } : {}), ...(s.connect ? { connect: s.connect } : {}), runDir: s.runDir, startedAt: s.startedAt, status: s.status };
 }
 
 /** How to reach a --secure stack: listeners, files, and a ready profile. The password is named by its file, never shown. */

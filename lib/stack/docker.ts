@@ -5,12 +5,13 @@ import { EXIT, KtoolError, usageError } from '../errors.js';
 import { bounded, stackRunning, type ComposeCli, type ComposeRunner, type ComposeService, type DockerCheck } from './compose.js';
 import { packageRoot, type StackPaths } from './paths.js';
 import { isPortFree } from './ports.js';
-import { COMPOSE, DEFAULT_HOST, DEFAULT_KAFKA_LINE, DEFAULT_PORT } from './versions.js';
+import { COMPOSE, DEFAULT_CONNECT_PORT, DEFAULT_HOST, DEFAULT_KAFKA_LINE, DEFAULT_PORT } from './versions.js';
 import type { LocalLogsOptions } from './logs.js';
 
 /** Host clients reach the compose stack's Kafka here (its advertised host listener). */
 export const DOCKER_BOOTSTRAP = `localhost:${DEFAULT_PORT}`;
 export const CONTROL_CENTER_URL = `http://localhost:${COMPOSE.controlCenterPort}`;
+export const DOCKER_CONNECT_URL = `http://localhost:${DEFAULT_CONNECT_PORT}`;
 /** Control Center alone takes a minute or two to report healthy; the local broker's 90 s would be too short. */
 export const DOCKER_TIMEOUT_MS = 300_000;
 
@@ -112,7 +113,7 @@ export async function up(o: DockerUpOptions, deps: DockerDeps): Promise<DockerUp
   const { runner, cli, file } = await connect(deps);
   const [before, expected] = await bounded(Promise.all([runner.ps(), runner.services()]), PS_TIMEOUT_MS, 'docker compose ps');
   const alreadyRunning = stackRunning(before, expected);
-  if (!before.some((s) => s.state === 'running')) await assertHostPortsFree([DEFAULT_PORT, COMPOSE.controlCenterPort], deps.portFree ?? ((port) => isPortFree(port, DEFAULT_HOST)));
+  if (!before.some((s) => s.state === 'running')) await assertHostPortsFree([DEFAULT_PORT, COMPOSE.controlCenterPort, DEFAULT_CONNECT_PORT], deps.portFree ?? ((port) => isPortFree(port, DEFAULT_HOST)));
   const previous = readDockerState(o.paths.runDir);
   const state: DockerState = {
     provider: 'docker',

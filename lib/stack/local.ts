@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, KtoolError } from '../errors.js';
 import { describeBrokers } from '../kafka/index.js';
+import { ensureConnectJars, startWorker } from './connect/index.js';
 import { ensureJars } from './maven.js';
 import type { StackPaths } from './paths.js';
 import { newClusterId, planStack, type NodePlan, type StackOptions, type StackPlan } from './plan.js';
@@ -52,7 +53,7 @@ export interface UpResult {
   elapsedMs: number;
 }
 
-const JVM_FLAGS = [
+export const JVM_FLAGS = [
   // The same collector settings as Kafka's kafka-run-class.sh, with a small heap floor.
   '-XX:+UseG1GC',
   '-XX:MaxGCPauseMillis=20',
@@ -73,11 +74,11 @@ export function describeStack(s: { brokers: number; mode: string; kafka: string;
   return config ? `${shape}, config ${config}` : shape;
 }
 
-const SHAPE_KEYS = ['brokers', 'mode', 'kafka', 'basePort', 'host', 'config', 'secure'] as const satisfies ReadonlyArray<keyof ShapeRequest>;
+const SHAPE_KEYS = ['brokers', 'mode', 'kafka', 'basePort', 'host', 'config', 'secure', 'connect'] as const satisfies ReadonlyArray<keyof ShapeRequest>;
 
 /** The shape `up` was asked for: the given options only; an unset --config or --secure asks for none. */
 function requestedShape(o: UpOptions): ShapeRequest {
-  const full: Required<ShapeRequest> = { brokers: o.brokers, mode: o.mode, kafka: o.kafka, basePort: o.basePort, host: o.host, config: o.config ?? {}, secure: o.secure === true };
+  const full: Required<Omit<ShapeRequest, 'connect'>> & Pick<ShapeRequest, 'connect'> = { brokers: o.brokers, mode: o.mode, kafka: o.kafka, basePort: o.basePort, host: o.host, config: o.config ?? {}, secure: o.secure === true, connect: o.connect };
   const given = o.given ?? SHAPE_KEYS;
   return Object.fromEntries(SHAPE_KEYS.filter((k) => given.includes(k)).map((k) => [k, full[k]])) as ShapeRequest;
 }
@@ -111,9 +112,10 @@ async function startNew(options: UpOptions): Promise<StackState> {
   const { runDir, cacheDir } = options.paths;
   requireProgram(javaBin(), ['-version'], 'Java', 'install Java 17 or newer (Debian: apt-get install openjdk-17-jre-headless), or set JAVA_HOME');
   const plan = planStack(options, runDir);
-  await assertPortsFree(plan.ports, plan.host);
+  await assertPortsFree([...plan.ports, ...(options.connect ? [options.connect.port] : [])], plan.host);
   const jars = await ensureJars(options.kafka, cacheDir, () => progress(`resolving Kafka ${options.kafka.version} jars from Maven Central (first time only)`));
   const classpath = join(jars, '*');
+  const connectJars = options.connect ? await ensureConnectJars(options.kafka, options.connect.plugins, cacheDir, progress) : undefined;
 
   if (plan.secure) progress('creating certificates and users');
   const security = plan.secure ? await generateSecurity(runDir, plan.host) : undefined;
@@ -164,6 +166,12 @@ async function startNew(options: UpOptions): Promise<StackState> {
     await Promise.all(launched.map((p) => waitForLogLine(p.logFile, new RegExp(p.command!.ready), { pid: p.pid, marker: p.marker, name: `broker ${p.id}` }, deadline)));
     progress('waiting for metadata from a client');
     await awaitMetadata(state, brokerIds(state), deadline);
+    if (options.connect && connectJars) {
+      progress('starting the Kafka Connect worker');
+      const onLaunched = (p: ProcessState) => (state.processes.push(p), writeState(state));
+      state.connect = await startWorker(state, { options: options.connect, jars: connectJars, ...(security ? { security } : {}), loggingFlags: logging.jvmFlag, jvmFlags: JVM_FLAGS, deadline, onLaunched });
+      writeState(state);
+    }
   } catch (e) {
     await stopAll(state, 10_000);
     removeStack(runDir);
@@ -351,7 +359,7 @@ async function awaitMetadata(state: { bootstrap: string }, want: number[], deadl
 }
 
 async function stopAll(state: StackState, timeoutMs: number): Promise<Array<ProcessState & { outcome: string }>> {
-  // The reverse of the start order: brokers first (together, so a KRaft quorum shuts down as one), ZooKeeper last.
+  // The reverse of the start order: the Connect worker while it can reach Kafka, brokers together (a KRaft quorum shuts down as one), ZooKeeper last.
   const order = [...ROLE_ORDER].reverse();
   const results: Array<ProcessState & { outcome: string }> = [];
   for (const role of order) {

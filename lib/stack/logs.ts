@@ -24,7 +24,7 @@ export interface LocalLogsOptions {
 }
 
 export function logSources(state: StackState): LogSource[] {
-  return state.processes.map((p) => ({ name: p.role === 'zookeeper' ? 'zookeeper' : `broker-${p.id}`, file: p.logFile }));
+  return state.processes.map((p) => ({ name: p.role === 'broker' ? `broker-${p.id}` : p.role, file: p.logFile }));
 }
 
 /**
@@ -34,7 +34,7 @@ export function logSources(state: StackState): LogSource[] {
 export function selectSources(state: StackState, service: string | undefined): LogSource[] {
   const all = logSources(state);
   if (!service) return all;
-  const brokers = all.filter((s) => s.name !== 'zookeeper');
+  const brokers = all.filter((s) => s.name.startsWith('broker-'));
   if (service === 'kafka' || service === 'broker' || (service === 'controller' && state.mode === 'kraft')) return brokers;
   const one = all.filter((s) => s.name === service);
   if (one.length) return one;

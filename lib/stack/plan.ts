@@ -1,6 +1,7 @@
 // The shape of a local stack, decided before anything runs: node ids, ports, directories. Pure.
 import { join } from 'node:path';
 import { sortOverrides, type BrokerOverrides } from './overrides.js';
+import type { ConnectOptions } from './connect/worker.js';
 import type { KafkaVersion } from './versions.js';
 
 export type StackMode = 'kraft' | 'zookeeper';
@@ -18,6 +19,8 @@ export interface StackOptions {
   config?: BrokerOverrides;
   /** `--secure`: SASL_PLAINTEXT, SSL and SASL_SSL listeners beside PLAINTEXT (KRaft only). */
   secure?: boolean;
+  /** `--connect`: a Kafka Connect worker too (lib/stack/connect/). */
+  connect?: ConnectOptions;
 }
 
 /** Client ports of a broker's secured listeners (`--secure`). */

@@ -3,9 +3,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { sameOverrides, type BrokerOverrides } from './overrides.js';
 import type { StackMode, StackOptions } from './plan.js';
+import { sameConnect, type ConnectState } from './connect/state.js';
 
-/** The roles a stack's processes play; `up` brings them back in this order (a broker needs ZooKeeper first). */
-export const ROLE_ORDER = ['zookeeper', 'broker'] as const;
+/** The roles a stack's processes play; `up` brings them back in this order (a broker needs ZooKeeper first, a Connect worker brokers). */
+export const ROLE_ORDER = ['zookeeper', 'broker', 'connect'] as const;
 export type ProcessRole = (typeof ROLE_ORDER)[number];
 
 /** How to start a process again exactly as `up` first started it (heap, classpath, config file). */
@@ -69,6 +70,8 @@ export interface StackState {
   config?: BrokerOverrides;
   /** `up --secure`: how to connect to the secured listeners; absent for plain stacks (and state files that predate it). */
   secure?: SecureState;
+  /** `up --connect`: the Connect worker's address and plugins; absent without it. */
+  connect?: ConnectState;
   runDir: string;
   /** running: processes were started; kept: stopped by `down --keep`, data still on disk. */
   status: 'running' | 'kept';
@@ -81,11 +84,11 @@ export const stateOverrides = (state: StackState): BrokerOverrides => state.conf
 
 /** Whether `up` with these options asks for the stack this state records: same shape, ports and broker overrides. */
 export function sameShape(state: StackState, o: StackOptions): boolean {
-  return shapeDifferences(state, { brokers: o.brokers, mode: o.mode, kafka: o.kafka, basePort: o.basePort, host: o.host, config: o.config ?? {}, secure: o.secure === true }).length === 0;
+  return shapeDifferences(state, { brokers: o.brokers, mode: o.mode, kafka: o.kafka, basePort: o.basePort, host: o.host, config: o.config ?? {}, secure: o.secure === true, connect: o.connect }).length === 0;
 }
 
 /** The parts of a stack's shape a user may ask for with flags; each undefined one means "whatever is recorded". */
-export type ShapeRequest = Partial<Pick<StackOptions, 'brokers' | 'mode' | 'kafka' | 'basePort' | 'host' | 'config' | 'secure'>>;
+export type ShapeRequest = Partial<Pick<StackOptions, 'brokers' | 'mode' | 'kafka' | 'basePort' | 'host' | 'config' | 'secure' | 'connect'>>;
 
 /** The flags of `request` that ask for something other than the recorded stack, as `--flag asked (recorded x)`; none means it is this stack. */
 export function shapeDifferences(state: StackState, request: ShapeRequest): string[] {
@@ -97,6 +100,11 @@ export function shapeDifferences(state: StackState, request: ShapeRequest): stri
   if (request.basePort !== undefined && request.basePort !== state.basePort) differ('--port', request.basePort, state.basePort);
   if (request.host !== undefined && request.host !== state.host) differ('host', request.host, state.host);
   if (request.secure !== undefined && request.secure !== (state.secure !== undefined)) out.push(request.secure ? '--secure (recorded: not secure)' : 'no --secure (recorded: secure)');
+  // connect: present in the request (even as undefined) only when --connect was given or a whole shape is compared.
+  if ('connect' in request && !sameConnect(state.connect, request.connect)) {
+    const show = (c?: { port: number; plugins: string[] }) => (c ? `a worker on port ${c.port}${c.plugins.length ? ` with ${c.plugins.join(', ')}` : ''}` : 'no Connect worker');
+    out.push(`--connect: ${show(request.connect)} (recorded: ${show(state.connect)})`);
+  }
   if (request.config !== undefined && !sameOverrides(stateOverrides(state), request.config)) {
     const show = (c: BrokerOverrides) => Object.entries(c).map(([k, v]) => `${k}=${v}`).sort().join(' ') || 'none';
     differ('--config', show(request.config), show(stateOverrides(state)));

@@ -25,6 +25,9 @@ export const DEFAULT_KAFKA_LINE = '3.9';
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 9092;
 export const DEFAULT_BROKERS = `${DEFAULT_HOST}:${DEFAULT_PORT}`;
+/** Kafka Connect's REST port (its own default, and the compose stack's `connect` service). */
+export const DEFAULT_CONNECT_PORT = 8083;
+export const DEFAULT_CONNECT_URL = `http://${DEFAULT_HOST}:${DEFAULT_CONNECT_PORT}`;
 /** Partitions of auto-created topics such as `teste`: enough to show a group splitting them. */
 export const DEFAULT_PARTITIONS = 3;
 
@@ -44,6 +47,13 @@ export const COMPOSE = {
   /** Where containers (the app service) reach Kafka. */
   internalBootstrap: 'kafka:29092',
   controlCenterPort: 9021,
+  /** The Kafka Connect worker (service `connect`, cp-kafka-connect), its REST API on DEFAULT_CONNECT_PORT. */
+  connectService: 'connect',
+  /**
+   * The image's plugin path plus the directory where Confluent Platform 7.2+ keeps the FileStream connectors, off the
+   * default path (https://docs.confluent.io/platform/current/connect/filestream_connector.html).
+   */
+  connectPluginPath: '/usr/share/java,/usr/share/confluent-hub-components,/usr/share/filestream-connectors',
   /** The topic the init step creates, with DEFAULT_PARTITIONS partitions. */
   topic: 'teste',
 } as const;

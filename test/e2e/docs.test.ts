@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../lib/stack/paths.js';
 import { findFreeBlock } from '../../lib/stack/ports.js';
 import { portSpan } from '../../lib/stack/plan.js';
+import { defaultConnectPort } from '../../lib/stack/connect/worker.js';
 import { DEFAULT_HOST } from '../../lib/stack/versions.js';
 import { docBlocks, type DocCommand } from '../support/doc-blocks.js';
 import { runLocalStackTests } from '../support/java.js';
@@ -98,6 +99,8 @@ describe.runIf(runLocalStackTests)('the docs run as written', () => {
           KSTACK_CACHE_DIR: join(root, '.kstack', 'cache'),
           KSTACK_PORT: String(port),
           KAFKA_BROKERS: `${DEFAULT_HOST}:${port}`,
+          // Where `kstack up --connect` puts the worker beside that port (docs/connect.md).
+          KAFKA_CONNECT_URL: `http://${DEFAULT_HOST}:${defaultConnectPort(port)}`,
           NO_COLOR: '1',
         };
         delete env.KSTACK_RUN_DIR;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { packageRoot } from '../../../lib/stack/paths.js';
-import { COMPOSE, DEFAULT_KAFKA_LINE, DEFAULT_PARTITIONS, DEFAULT_PORT, findKafkaVersion } from '../../../lib/stack/versions.js';
+import { CONNECT_TOPICS } from '../../../lib/stack/connect/worker.js';
+import { COMPOSE, DEFAULT_CONNECT_PORT, DEFAULT_KAFKA_LINE, DEFAULT_PARTITIONS, DEFAULT_PORT, findKafkaVersion } from '../../../lib/stack/versions.js';
 
 interface Service {
   image?: string;
@@ -74,6 +75,7 @@ describe(COMPOSE.file, () => {
     { name: 'kafka', profiles: [] },
     { name: 'init-topics', profiles: [] },
     { name: 'control-center', profiles: [] },
+    { name: 'connect', profiles: [] },
     { name: 'app', profiles: ['app'] },
     { name: 'kafka-kraft', profiles: ['kraft'] },
     { name: 'kafdrop', profiles: ['ui'] },
@@ -82,7 +84,7 @@ describe(COMPOSE.file, () => {
   });
 
   it('has no other services', () => {
-    expect(Object.keys(services).sort()).toEqual(['app', 'control-center', 'init-topics', 'kafdrop', 'kafka', 'kafka-kraft', 'zookeeper']);
+    expect(Object.keys(services).sort()).toEqual(['app', 'connect', 'control-center', 'init-topics', 'kafdrop', 'kafka', 'kafka-kraft', 'zookeeper']);
   });
 
   it.each([
@@ -90,6 +92,7 @@ describe(COMPOSE.file, () => {
     { name: 'kafka', image: `confluentinc/cp-kafka:${COMPOSE.confluentTag}` },
     { name: 'init-topics', image: `confluentinc/cp-kafka:${COMPOSE.confluentTag}` },
     { name: 'control-center', image: `confluentinc/cp-enterprise-control-center:${COMPOSE.confluentTag}` },
+    { name: 'connect', image: `confluentinc/cp-kafka-connect:${COMPOSE.confluentTag}` },
     { name: 'kafka-kraft', image: `apache/kafka:${findKafkaVersion('4.4')?.version}` },
     { name: 'kafdrop', image: 'obsidiandynamics/kafdrop:4.2.0' },
   ])('runs $name from $image', ({ name, image }) => {
@@ -185,6 +188,41 @@ describe(COMPOSE.file, () => {
     );
   });
 
+  describe('connect', () => {
+    const connectUrl = `http://${COMPOSE.connectService}:${DEFAULT_CONNECT_PORT}`;
+
+    it(`serves its REST API on localhost:${DEFAULT_CONNECT_PORT}, kconnect's default, and reads Kafka at ${COMPOSE.internalBootstrap}`, () => {
+      expect(ports(COMPOSE.connectService)).toEqual([`${DEFAULT_CONNECT_PORT}:${DEFAULT_CONNECT_PORT}`]);
+      expect(env(COMPOSE.connectService, 'CONNECT_REST_PORT')).toBe(String(DEFAULT_CONNECT_PORT));
+      expect(env(COMPOSE.connectService, 'CONNECT_REST_ADVERTISED_HOST_NAME')).toBe(COMPOSE.connectService);
+      expect(service(COMPOSE.connectService).hostname).toBe(COMPOSE.connectService);
+      expect(env(COMPOSE.connectService, 'CONNECT_BOOTSTRAP_SERVERS')).toBe(COMPOSE.internalBootstrap);
+    });
+
+    it('has the FileStream connectors on its plugin path', () => {
+      expect(env(COMPOSE.connectService, 'CONNECT_PLUGIN_PATH')).toBe(COMPOSE.connectPluginPath);
+      expect(COMPOSE.connectPluginPath.split(',')).toContain('/usr/share/filestream-connectors');
+    });
+
+    it("uses kstack's internal topics, one replica each on one broker", () => {
+      expect(env(COMPOSE.connectService, 'CONNECT_CONFIG_STORAGE_TOPIC')).toBe(CONNECT_TOPICS.config);
+      expect(env(COMPOSE.connectService, 'CONNECT_OFFSET_STORAGE_TOPIC')).toBe(CONNECT_TOPICS.offset);
+      expect(env(COMPOSE.connectService, 'CONNECT_STATUS_STORAGE_TOPIC')).toBe(CONNECT_TOPICS.status);
+      for (const t of ['CONFIG', 'OFFSET', 'STATUS']) expect(env(COMPOSE.connectService, `CONNECT_${t}_STORAGE_REPLICATION_FACTOR`)).toBe('1');
+      expect(env(COMPOSE.connectService, 'CONNECT_GROUP_ID')).toBeTruthy();
+    });
+
+    it('is healthy once GET /connector-plugins answers, and starts after Kafka is healthy', () => {
+      expect(service(COMPOSE.connectService).healthcheck?.test).toEqual(['CMD', 'curl', '--fail', '--silent', '--output', '/dev/null', `http://localhost:${DEFAULT_CONNECT_PORT}/connector-plugins`]);
+      expect(dependencies(service(COMPOSE.connectService))).toEqual({ kafka: { condition: 'service_healthy' } });
+    });
+
+    it('is what Control Center shows on its Connect page, and Control Center waits for it', () => {
+      expect(env('control-center', 'CONTROL_CENTER_CONNECT_CONNECT-DEFAULT_CLUSTER')).toBe(connectUrl);
+      expect(dependencies(service('control-center'))[COMPOSE.connectService]).toEqual({ condition: 'service_healthy' });
+    });
+  });
+
   describe('app', () => {
     const app = service('app');
 
@@ -192,6 +230,7 @@ describe(COMPOSE.file, () => {
       expect(app.build).toBe('.');
       expect(app.image).toBeUndefined();
       expect(env('app', 'KAFKA_BROKERS')).toBe(COMPOSE.internalBootstrap);
+      expect(env('app', 'KAFKA_CONNECT_URL')).toBe(`http://${COMPOSE.connectService}:${DEFAULT_CONNECT_PORT}`);
       expect(app.ports).toBeUndefined();
     });
 
