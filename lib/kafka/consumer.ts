@@ -1,5 +1,6 @@
 // Consuming: a kafkajs group consumer with seeks on assignment, a chosen-partitions assigner and backpressure.
 import './patches.js'; // first: replaces two kafkajs producer internals before kafkajs loads them
+import './start-positions.js'; // a member commits its start position on every partition it is given
 import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
 import { createKafka, mapKafkaError, PROPAGATION_WINDOW_MS, retryRetriable, unreachable, withDeadline, type ConnectionOptions } from './client.js';
 
