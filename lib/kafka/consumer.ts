@@ -3,6 +3,8 @@ import './patches.js'; // first: replaces two kafkajs producer internals before 
 import './start-positions.js'; // a member commits its start position on every partition it is given
 import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
 import { createKafka, mapKafkaError, PROPAGATION_WINDOW_MS, retryRetriable, unreachable, withDeadline, type ConnectionOptions } from './client.js';
+import { allTopicNames } from './admin.js';
+import { EXIT, KtoolError } from '../errors.js';
 
 export interface InRecord {
   topic: string;
@@ -32,7 +34,7 @@ export interface ConsumerHandlers {
   onBatchEnd?(): void | Promise<void>;
   /** The partitions this member owns after each (re)balance; returns the seeks to make before fetching. */
   onAssigned(assignment: Record<string, number[]>): Seek[] | void;
-  /** The consumer died and kafkajs will not restart it. */
+  /** The consumer died and kafkajs will not restart it (a KtoolError when a subscribed topic was deleted). */
   onCrash(error: Error): void;
 }
 
@@ -86,10 +88,37 @@ function headerList(h: Record<string, Buffer | string | Array<Buffer | string> |
   return list ?? NO_HEADERS;
 }
 
+/** The innermost error kafkajs wrapped (KafkaJSNumberOfRetriesExceeded and friends carry the broker's in `cause`). */
+function rootCause(e: unknown): { type?: string } {
+  let x = e as { cause?: unknown; type?: string };
+  for (let i = 0; x?.cause && i < 10; i++) x = x.cause as typeof x;
+  return x ?? {};
+}
+
+export function topicDeleted(topics: string[]): KtoolError {
+  const names = topics.map((t) => `"${t}"`).join(', ');
+  return new KtoolError('TOPIC_DELETED', `topic ${names} was deleted while it was being read`, {
+    exitCode: EXIT.failed,
+    hint: `\`ktopics list\` shows the topics there are; once it is created again, read it again (the group's offsets on it went with it)`,
+  });
+}
+
 export async function openConsumer(options: ConsumerOptions, handlers: ConsumerHandlers): Promise<RecordConsumer> {
+  let deleted: string[] = [];
   const consumer = createKafka(options).consumer({
     groupId: options.groupId,
     allowAutoTopicCreation: false,
+    // kafkajs restarts a consumer whose topic was deleted every 100 ms, forever (and leaks a socket listener each
+    // time). Before a restart after "unknown topic", ask the cluster: if a subscribed topic is gone, stop with that.
+    retry: {
+      retries: 5,
+      restartOnFailure: async (e: Error) => {
+        if (rootCause(e).type !== 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+        const there = new Set(await allTopicNames(options).catch(() => undefined) ?? options.topics);
+        deleted = options.topics.filter((t) => !there.has(t));
+        return deleted.length === 0;
+      },
+    },
     // A fetch on an idle partition waits this long at the broker, and stop() waits for that fetch;
     // kafkajs's 5 s default made every exit slow. 500 ms is librdkafka's (kcat's) default.
     maxWaitTimeInMs: 500,
@@ -100,7 +129,7 @@ export async function openConsumer(options: ConsumerOptions, handlers: ConsumerH
     for (const s of handlers.onAssigned(e.payload.memberAssignment) ?? []) consumer.seek(s);
   });
   consumer.on(consumer.events.CRASH, (e) => {
-    if (!e.payload.restart) handlers.onCrash(e.payload.error);
+    if (!e.payload.restart) handlers.onCrash(deleted.length > 0 ? topicDeleted(deleted) : e.payload.error);
   });
   const deadline = () => unreachable(options.brokers, options.timeoutMs);
   try {
