@@ -56,13 +56,16 @@ export async function describeGroup(connection: ConnectionOptions, group: string
     const ends = await topicOffsets(connection, topic);
     for (const e of ends.sort((a, b) => a.partition - b.partition)) {
       const c = committed.find((x) => x.topic === topic && x.partition === e.partition)?.offset ?? -1n;
+      const logStart = BigInt(e.low);
       const logEnd = BigInt(e.high);
       const has = c >= 0n;
+      // Nothing committed: what the group would read there from the log start, marked as such (never a silent 0).
       // A committed offset past the end (after a topic was truncated) counts as no lag, not negative lag.
-      partitions.push({ topic, partition: e.partition, committed: has ? c : null, logEnd, lag: has ? (logEnd > c ? logEnd - c : 0n) : null, memberId: owner.get(`${topic}:${e.partition}`) ?? null });
+      const from = has ? c : logStart;
+      partitions.push({ topic, partition: e.partition, committed: has ? c : null, logStart, logEnd, lag: logEnd > from ? logEnd - from : 0n, notCommitted: !has, memberId: owner.get(`${topic}:${e.partition}`) ?? null });
     }
   }
-  return { ...summary(info), memberList: info.members, partitions, totalLag: partitions.reduce((s, p) => s + (p.lag ?? 0n), 0n) };
+  return { ...summary(info), memberList: info.members, partitions, totalLag: partitions.reduce((s, p) => s + p.lag, 0n) };
 }
 
 export async function groupsDescribe(io: Io, o: Common & { groups: string[]; topics?: string[] }): Promise<GroupDescription[]> {

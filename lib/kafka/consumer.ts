@@ -29,9 +29,10 @@ export interface ConsumerHandlers {
   onRecord(record: InRecord): boolean;
   /**
    * Called after each fetched batch's records, before their offsets are committed (e.g. to flush output). May return
-   * a promise (e.g. waiting for stdout to drain): fetching pauses until it settles.
+   * a promise (e.g. waiting for stdout to drain): fetching pauses until it settles. false: the records handed over did
+   * not reach their reader (stdout closed), so their offsets are not committed.
    */
-  onBatchEnd?(): void | Promise<void>;
+  onBatchEnd?(): boolean | void | Promise<boolean | void>;
   /** The partitions this member owns after each (re)balance; returns the seeks to make before fetching. */
   onAssigned(assignment: Record<string, number[]>): Seek[] | void;
   /** The consumer died and kafkajs will not restart it (a KtoolError when a subscribed topic was deleted). */
@@ -161,9 +162,9 @@ export async function openConsumer(options: ConsumerOptions, handlers: ConsumerH
           break;
         }
       }
-      await handlers.onBatchEnd?.();
+      const delivered = (await handlers.onBatchEnd?.()) !== false;
       // kafkajs commits the resolved offset when this returns: only records handed over (and flushed) count.
-      if (last !== undefined) resolveOffset(last);
+      if (last !== undefined && delivered) resolveOffset(last);
       await heartbeat();
     },
   });

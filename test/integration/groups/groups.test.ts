@@ -50,8 +50,8 @@ describe('kgroups', () => {
     const d = JSON.parse(out.stdoutText());
     expect(d).toMatchObject({ group, state: 'Empty', members: [], totalLag: 2 });
     expect(d.partitions).toEqual([
-      { topic, partition: 0, committed: 3, logEnd: 5, lag: 2, memberId: null },
-      { topic, partition: 1, committed: 1, logEnd: 1, lag: 0, memberId: null },
+      { topic, partition: 0, committed: 3, logStart: 0, logEnd: 5, lag: 2, notCommitted: false, memberId: null },
+      { topic, partition: 1, committed: 1, logStart: 0, logEnd: 1, lag: 0, notCommitted: false, memberId: null },
     ]);
   });
 
