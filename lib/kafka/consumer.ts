@@ -1,6 +1,6 @@
 // Consuming: a kafkajs group consumer with seeks on assignment, a chosen-partitions assigner and backpressure.
 import './patches.js'; // first: replaces two kafkajs producer internals before kafkajs loads them
-import './start-positions.js'; // a member commits its start position on every partition it is given
+import { commitStartPositions } from './start-positions.js';
 import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
 import { createKafka, mapKafkaError, PROPAGATION_WINDOW_MS, retryRetriable, unreachable, withDeadline, type ConnectionOptions } from './client.js';
 import { allTopicNames } from './admin.js';
@@ -106,6 +106,8 @@ export function topicDeleted(topics: string[]): KtoolError {
 
 export async function openConsumer(options: ConsumerOptions, handlers: ConsumerHandlers): Promise<RecordConsumer> {
   let deleted: string[] = [];
+  // Like the Java consumer, a member commits its position on every partition it owns, printed from or not.
+  const unregister = commitStartPositions(options.groupId);
   const consumer = createKafka(options).consumer({
     groupId: options.groupId,
     allowAutoTopicCreation: false,
@@ -140,6 +142,7 @@ export async function openConsumer(options: ConsumerOptions, handlers: ConsumerH
     await retryRetriable(() => withDeadline(consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning }), options.timeoutMs, deadline), retryUntil);
   } catch (e) {
     await consumer.disconnect().catch(() => {});
+    unregister();
     throw mapKafkaError(e, options, options.topics.join(','));
   }
   await consumer.run({
@@ -168,5 +171,5 @@ export async function openConsumer(options: ConsumerOptions, handlers: ConsumerH
       await heartbeat();
     },
   });
-  return { stop: () => consumer.stop(), close: () => consumer.disconnect() };
+  return { stop: () => consumer.stop(), close: () => consumer.disconnect().finally(unregister) };
 }

@@ -2,7 +2,8 @@
 // to resolve, so a partition the member printed nothing from kept no committed offset: `kgroups describe` could not
 // count its lag, and a later run of the group started it again from the end (latest), skipping what was produced while
 // the group was stopped. The Java consumer commits its position on every assigned partition; so do we, once, when the
-// partition is assigned. Installed on kafkajs's classes here (prototype methods, so load order does not matter).
+// partition is assigned. Installed on kafkajs's classes here (prototype methods, so load order does not matter), for
+// the groups openConsumer registers: kafkajs's own internal consumers (admin.setOffsets) keep kafkajs's behaviour.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -34,6 +35,7 @@ interface OffsetManager {
 }
 
 interface ConsumerGroup {
+  groupId: string;
   offsetManager: OffsetManager | null;
   seekOffset: { has(topic: string, partition: number): boolean };
   joinAndSync(): Promise<void>;
@@ -45,6 +47,24 @@ const initializeConsumerOffsets: (consumer: Offsets, topic: Offsets) => Offsets 
 const OffsetManagerClass: { prototype: OffsetManager } = require(PATCHED_GROUP.offsetManager);
 const ConsumerGroupClass: { prototype: ConsumerGroup } = require(PATCHED_GROUP.consumerGroup);
 
+/** Groups whose members commit their start positions, with how many of our consumers in this process use each. */
+const registered = new Map<string, number>();
+
+/** Makes this process's consumers of the group commit their start positions; the function returned undoes it. */
+export function commitStartPositions(groupId: string): () => void {
+  registered.set(groupId, (registered.get(groupId) ?? 0) + 1);
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    const left = (registered.get(groupId) ?? 1) - 1;
+    if (left > 0) registered.set(groupId, left);
+    else registered.delete(groupId);
+  };
+}
+
+const originalResolveOffsets = OffsetManagerClass.prototype.resolveOffsets;
+
 /**
  * kafkajs's resolveOffsets (learn where each assigned partition starts: the group's committed offset, else the earliest
  * or latest offset), plus one change: a start taken from the earliest or latest offset is committed at once, in this
@@ -52,6 +72,7 @@ const ConsumerGroupClass: { prototype: ConsumerGroup } = require(PATCHED_GROUP.c
  * with a pending seek: kafkajs commits the seek's offset instead).
  */
 async function resolveOffsets(this: OffsetManager, skip?: (topic: string, partition: number) => boolean): Promise<void> {
+  if (!registered.has(this.groupId)) return originalResolveOffsets.call(this);
   const committed = this.committedOffsets();
   const pending = this.topics
     .map((topic) => ({ topic, partitions: (this.memberAssignment[topic] ?? []).filter((p) => isInvalidOffset(committed[topic]?.[p]) && !skip?.(topic, p)).map((partition) => ({ partition })) }))
@@ -86,7 +107,7 @@ const joinAndSync = ConsumerGroupClass.prototype.joinAndSync;
  */
 async function joinAndSyncCommittingStarts(this: ConsumerGroup): Promise<void> {
   await joinAndSync.call(this);
-  await this.offsetManager?.resolveOffsets((topic, partition) => this.seekOffset.has(topic, partition)).catch(() => {});
+  if (registered.has(this.groupId)) await this.offsetManager?.resolveOffsets((topic, partition) => this.seekOffset.has(topic, partition)).catch(() => {});
 }
 
 OffsetManagerClass.prototype.resolveOffsets = resolveOffsets;
