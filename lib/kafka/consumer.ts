@@ -96,6 +96,9 @@ function rootCause(e: unknown): { type?: string } {
   return x ?? {};
 }
 
+/** How long after a topic is first found missing it is looked for again, before kconsume calls it deleted. */
+const CONFIRM_DELETED_MS = 2_000;
+
 export function topicDeleted(topics: string[]): KtoolError {
   const names = topics.map((t) => `"${t}"`).join(', ');
   return new KtoolError('TOPIC_DELETED', `topic ${names} was deleted while it was being read`, {
@@ -117,8 +120,17 @@ export async function openConsumer(options: ConsumerOptions, handlers: ConsumerH
       retries: 5,
       restartOnFailure: async (e: Error) => {
         if (rootCause(e).type !== 'UNKNOWN_TOPIC_OR_PARTITION') return true;
-        const there = new Set(await allTopicNames(options).catch(() => undefined) ?? options.topics);
-        deleted = options.topics.filter((t) => !there.has(t));
+        // Missing twice, a moment apart: a broker that has just restarted may list no topics yet (unreachable: restart).
+        const missing = async () => {
+          const there = await allTopicNames(options).catch(() => undefined);
+          return there ? options.topics.filter((t) => !there.includes(t)) : [];
+        };
+        deleted = await missing();
+        if (deleted.length > 0) {
+          await new Promise((r) => setTimeout(r, CONFIRM_DELETED_MS));
+          const still = await missing();
+          deleted = deleted.filter((t) => still.includes(t));
+        }
         return deleted.length === 0;
       },
     },
