@@ -70,4 +70,5 @@ records are committed, then it exits 130.`)
     });
   });
 
-await main(program);
+// A closed stdout stops kconsume like -n or Ctrl-C do: it leaves its group before exiting 0.
+await main(program, process.argv, { closedStdout: 'stop' });

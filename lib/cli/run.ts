@@ -26,11 +26,12 @@ export function reportError(io: Io, error: unknown, debug: boolean): number {
  */
 export interface MainOptions {
   /**
-   * What a closed stdout (`| head -1`) means. `exit` (kconsume): stop quietly with 0; what was not committed is delivered
-   * again. `ignore` (kproduce): the reports have no reader, but the input still has to be sent; carry on without them, so
+   * What a closed stdout (`| head -1`) means. `exit` (the default): stop quietly with 0. `stop` (kconsume): the command
+   * watches stdout itself and finishes cleanly (leaves its group, deletes a throwaway one); exit 0 unless that fails.
+   * `ignore` (kproduce): the reports have no reader, but the input still has to be sent; carry on without them, so
    * that exit 0 still means every message was acknowledged.
    */
-  closedStdout?: 'exit' | 'ignore';
+  closedStdout?: 'exit' | 'stop' | 'ignore';
 }
 
 export async function main(program: Command, argv: string[] = process.argv, options: MainOptions = {}): Promise<never> {
@@ -48,7 +49,7 @@ export async function main(program: Command, argv: string[] = process.argv, opti
   let stdoutClosed = false;
   io.stdout.on('error', (e: NodeJS.ErrnoException) => {
     const closed = e.code === 'EPIPE' || (stdoutClosed && e.code === 'ERR_STREAM_DESTROYED');
-    if (closed && options.closedStdout === 'ignore') return void (stdoutClosed = true);
+    if (closed && (options.closedStdout === 'ignore' || options.closedStdout === 'stop')) return void (stdoutClosed = true);
     process.exit(closed ? EXIT.ok : reportError(io, e, argv.includes('--debug')));
   });
   let code: number = EXIT.ok;

@@ -1,4 +1,5 @@
-// kconsume's behaviour: join a group, start where asked, print records, stop on a limit, at the end, when idle or on Ctrl-C; offsets committed first.
+// kconsume's behaviour: join a group, start where asked, print records, stop on a limit, at the end, when idle, on Ctrl-C or when
+// stdout closes; offsets committed and the group left (a throwaway group deleted) on every way out.
 import { randomBytes } from 'node:crypto';
 import { EXIT, KtoolError } from '../errors.js';
 import { err, type Io } from '../io.js';
@@ -47,8 +48,8 @@ export interface ConsumeResult {
   groupId: string;
   topics: string[];
   interrupted: boolean;
-  /** Why it stopped. */
-  reason: 'limit' | 'end' | 'idle' | 'signal';
+  /** Why it stopped ('closed': the reader of stdout went away, `| head -1`). */
+  reason: 'limit' | 'end' | 'idle' | 'signal' | 'closed';
 }
 
 const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`;
@@ -113,10 +114,16 @@ export async function consume(io: Io, o: ConsumeOptions): Promise<ConsumeResult>
   let reason: ConsumeResult['reason'] = 'signal';
   let finish!: (error?: Error) => void;
   const finished = new Promise<Error | undefined>((resolve) => (finish = resolve));
+  let stopping = false;
   const stopWith = (why: ConsumeResult['reason']) => {
+    if (stopping) return;
+    stopping = true;
     reason = why;
     finish();
   };
+  // `| head -1`: the reader has gone. Stop as for any other reason, so the member leaves the group at once (it would
+  // otherwise stay until its session timed out, refusing resets) and a throwaway group is deleted.
+  output.onClosed(() => stopWith('closed'));
 
   // For -e, per record: only whether it reaches its partition's end; positions move (and atEnd is asked) only then.
   let cached: { topic: string; partition: number; key: string; last: string } | undefined;
@@ -152,6 +159,7 @@ export async function consume(io: Io, o: ConsumeOptions): Promise<ConsumeResult>
       },
       onBatchEnd() {
         armIdle();
+        // false when the batch's text never reached the reader: its offsets are not committed.
         return output.flush();
       },
       onAssigned(assignment) {
@@ -210,6 +218,7 @@ export async function consume(io: Io, o: ConsumeOptions): Promise<ConsumeResult>
   await consumer.stop().catch(() => {});
   await consumer.close().catch(() => {});
   if (throwaway) await deleteGroup(o.connection, groupId).catch(() => {});
+  output.close();
   if (failure) throw failure instanceof KtoolError ? failure : new KtoolError('CONSUMER_FAILED', failure.message, { exitCode: EXIT.failed, cause: failure });
   return { consumed, groupId, topics, interrupted: o.signal?.aborted === true, reason };
 }
@@ -228,34 +237,72 @@ async function resolveTopics(o: ConsumeOptions): Promise<string[]> {
 /** Text output is gathered into one write per this many characters at most, and flushed at the end of each fetched batch. */
 const WRITE_CHUNK = 256 * 1024;
 
+interface Writer {
+  push(r: InRecord): void;
+  /** Writes what was gathered; resolves once stdout took it (backpressure): true, or false if stdout has closed. */
+  flush(): Promise<boolean>;
+  /** Calls back once when stdout closes under us (EPIPE: the reader went away). */
+  onClosed(callback: () => void): void;
+  close(): void;
+}
+
+/** A write error that means the reader of stdout went away. */
+const readerGone = (e: NodeJS.ErrnoException | null | undefined) => e?.code === 'EPIPE' || e?.code === 'ERR_STREAM_DESTROYED';
+
 /**
- * Renders records to stdout in the chosen form, one write per batch rather than per record. flush() returns a
- * promise when stdout wants the reader to wait (backpressure).
+ * Renders records to stdout in the chosen form, one write per batch rather than per record. flush() waits for the
+ * write's callback, so a full pipe pauses fetching and a closed one is known before the batch's offsets are committed.
  */
-function writer(io: Io, output: Output): { push(r: InRecord): void; flush(): void | Promise<void> } {
+function writer(io: Io, output: Output): Writer {
   const c = paint(io, 'stdout');
   let text = '';
   let bytes: Buffer[] = [];
   let held = 0;
-  const send = (): boolean => {
-    let ok = true;
-    if (text) ok = io.stdout.write(text);
-    if (bytes.length > 0) ok = io.stdout.write(bytes.length === 1 ? bytes[0]! : Buffer.concat(bytes, held));
+  let closed = false;
+  let onClosed: (() => void) | undefined;
+  const gone = () => {
+    if (closed) return;
+    closed = true;
+    onClosed?.();
+  };
+  const onError = (e: NodeJS.ErrnoException) => readerGone(e) && gone();
+  io.stdout.on('error', onError);
+  /** Writes what is held; the promise says whether stdout took it. */
+  const send = (): Promise<boolean> | undefined => {
+    const chunk = text ? text : bytes.length > 0 ? (bytes.length === 1 ? bytes[0]! : Buffer.concat(bytes, held)) : undefined;
     text = '';
     bytes = [];
     held = 0;
-    return ok;
+    if (chunk === undefined || closed) return undefined;
+    return new Promise<boolean>((resolve) => {
+      io.stdout.write(chunk, (e) => {
+        if (readerGone(e)) gone();
+        resolve(!e);
+      });
+    });
   };
-  const flush = () => (send() ? undefined : new Promise<void>((resolve) => io.stdout.once('drain', resolve)));
+  let pending: Array<Promise<boolean>> = [];
+  const sendMidBatch = () => {
+    const p = send();
+    if (p) pending.push(p);
+  };
+  const flush = async (): Promise<boolean> => {
+    const last = send();
+    const all = last ? [...pending, last] : pending;
+    pending = [];
+    const ok = (await Promise.all(all)).every(Boolean);
+    return ok && !closed;
+  };
+  const base = { flush, onClosed: (cb: () => void) => void (onClosed = cb), close: () => void io.stdout.off('error', onError) };
   // Text and bytes never mix within one output form, so gathering each kind separately keeps the order.
   if (output.kind === 'json' || output.kind === 'pretty') {
     const render = output.kind === 'json' ? (r: InRecord) => `${recordJson(r)}\n` : (r: InRecord) => `${recordPretty(r, c, output.verbose)}\n`;
     return {
+      ...base,
       push(r) {
         text += render(r);
-        if (text.length >= WRITE_CHUNK) send();
+        if (text.length >= WRITE_CHUNK) sendMidBatch();
       },
-      flush,
     };
   }
   const add = (b: Buffer) => {
@@ -265,10 +312,10 @@ function writer(io: Io, output: Output): { push(r: InRecord): void; flush(): voi
   // --raw writes recordRaw's bytes, the value and the newline pushed apart to save a copy per record.
   const push = output.kind === 'raw' ? (r: InRecord) => (r.value !== null && add(r.value), add(NEWLINE)) : (r: InRecord) => add(output.render(r));
   return {
+    ...base,
     push(r) {
       push(r);
-      if (held >= WRITE_CHUNK) send();
+      if (held >= WRITE_CHUNK) sendMidBatch();
     },
-    flush,
   };
 }

@@ -16,9 +16,14 @@ export interface PartitionLag {
   partition: number;
   /** null: the group has committed nothing on this partition. */
   committed: bigint | null;
+  logStart: bigint;
   logEnd: bigint;
-  /** logEnd - committed; null without a committed offset. */
-  lag: bigint | null;
+  /**
+   * logEnd - committed; without a committed offset, logEnd - logStart: what the group has to read there if it starts
+   * from the beginning. Never 0 for "nothing committed" (notCommitted says which it is).
+   */
+  lag: bigint;
+  notCommitted: boolean;
   /** The member assigned this partition, if any. */
   memberId: string | null;
 }
@@ -26,6 +31,7 @@ export interface PartitionLag {
 export interface GroupDescription extends GroupSummary {
   memberList: GroupMember[];
   partitions: PartitionLag[];
+  /** Every partition's lag, those not committed (counted from the log start) included. */
   totalLag: bigint;
 }
 
@@ -59,13 +65,18 @@ export function descriptionJson(d: GroupDescription): string {
     protocolType: d.protocolType,
     protocol: d.protocol,
     members: d.memberList.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.host, assignment: m.assignment })),
-    partitions: d.partitions.map((p) => ({ topic: p.topic, partition: p.partition, committed: num(p.committed), logEnd: Number(p.logEnd), lag: num(p.lag), memberId: p.memberId })),
+    partitions: d.partitions.map((p) => ({ topic: p.topic, partition: p.partition, committed: num(p.committed), logStart: Number(p.logStart), logEnd: Number(p.logEnd), lag: Number(p.lag), notCommitted: p.notCommitted, memberId: p.memberId })),
     totalLag: Number(d.totalLag),
   });
 }
 
+/** Marks a lag counted from the log start because the group has no committed offset there. */
+const NOT_COMMITTED = '*';
+
 export function descriptionLines(d: GroupDescription, c: ChalkInstance): string[] {
-  const lines = [`${c.bold.cyan(d.group)}  state ${stateColour(d.state, c)}  protocol ${d.protocol || '-'}  members ${d.memberList.length}  total lag ${d.totalLag > 0n ? c.yellow(String(d.totalLag)) : String(d.totalLag)}`];
+  const uncommitted = d.partitions.filter((p) => p.notCommitted).length;
+  const total = `${d.totalLag > 0n ? c.yellow(String(d.totalLag)) : String(d.totalLag)}${uncommitted > 0 ? NOT_COMMITTED : ''}`;
+  const lines = [`${c.bold.cyan(d.group)}  state ${stateColour(d.state, c)}  protocol ${d.protocol || '-'}  members ${d.memberList.length}  total lag ${total}`];
   if (d.memberList.length > 0) {
     const rows = d.memberList.map((m) => [m.clientId, m.host, assigned(m.assignment) || c.dim('(nothing)'), c.dim(m.memberId)]);
     lines.push(...table([['CLIENT ID', 'HOST', 'ASSIGNED', 'MEMBER ID'].map((h) => c.dim(h)), ...rows]).map((l) => `  ${l}`));
@@ -74,8 +85,12 @@ export function descriptionLines(d: GroupDescription, c: ChalkInstance): string[
     lines.push(c.dim('  no committed offsets'));
   } else {
     const client = (id: string | null) => d.memberList.find((m) => m.memberId === id)?.clientId ?? '-';
-    const rows = d.partitions.map((p) => [p.topic, String(p.partition), p.committed === null ? '-' : String(p.committed), String(p.logEnd), p.lag === null ? '-' : p.lag > 0n ? c.yellow(String(p.lag)) : String(p.lag), client(p.memberId)]);
+    const lag = (p: PartitionLag) => `${p.lag > 0n ? c.yellow(String(p.lag)) : String(p.lag)}${p.notCommitted ? NOT_COMMITTED : ''}`;
+    const rows = d.partitions.map((p) => [p.topic, String(p.partition), p.committed === null ? '-' : String(p.committed), String(p.logEnd), lag(p), client(p.memberId)]);
     lines.push(...table([['TOPIC', 'PARTITION', 'COMMITTED', 'LOG END', 'LAG', 'CLIENT ID'].map((h) => c.dim(h)), ...rows]).map((l) => `  ${l}`));
+    if (uncommitted > 0) {
+      lines.push(c.dim(`  ${NOT_COMMITTED} not committed: the group has no offset on ${uncommitted === 1 ? 'this partition' : `these ${uncommitted} partitions`}; lag counted from the log start (where --from-beginning starts; without it, a consumer starts at the end)`));
+    }
   }
   return lines;
 }

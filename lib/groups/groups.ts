@@ -2,7 +2,7 @@
 import { paint } from '../cli/style.js';
 import { EXIT, KtoolError, unknownTopics } from '../errors.js';
 import { out, type Io } from '../io.js';
-import { adminError, allTopicNames, deleteGroups, describeGroups, groupOffsets, listGroupIds, listTopicNames, topicOffsets, type ConnectionOptions, type GroupInfo } from '../kafka/index.js';
+import { adminError, allGroupOffsets, allTopicNames, deleteGroups, describeGroups, groupOffsets, listGroupIds, topicOffsets, type ConnectionOptions, type GroupInfo } from '../kafka/index.js';
 import { descriptionJson, descriptionLines, summaryJson, summaryLines, type GroupDescription, type GroupSummary, type PartitionLag } from './format.js';
 
 interface Common {
@@ -34,10 +34,7 @@ export async function groupsList(io: Io, o: Common): Promise<GroupSummary[]> {
   return groups;
 }
 
-/**
- * Committed offsets and lag on the given topics, else on every topic the members are assigned or the group has
- * committed offsets on (Kafka's OffsetFetch for "all topics" is not in kafkajs, so every topic is asked).
- */
+/** Committed offsets and lag on the given topics, else on every topic the members are assigned or the group has committed offsets on. */
 export async function describeGroup(connection: ConnectionOptions, group: string, topics?: string[]): Promise<GroupDescription> {
   const info = await requireGroup(connection, group);
   const owner = new Map<string, string>();
@@ -48,21 +45,24 @@ export async function describeGroup(connection: ConnectionOptions, group: string
     const missing = [...new Set(topics)].filter((t) => !have.has(t));
     if (missing.length > 0) throw unknownTopics(missing);
   }
-  const candidates = topics ?? (await listTopicNames(connection));
-  const committed = await groupOffsets(connection, group, candidates);
+  const committed = topics ? await groupOffsets(connection, group, topics) : await allGroupOffsets(connection, group);
   const used = new Set(committed.filter((x) => x.offset >= 0n || owner.has(`${x.topic}:${x.partition}`)).map((x) => x.topic));
+  if (!topics) for (const m of info.members) for (const t of Object.keys(m.assignment)) used.add(t);
   const partitions: PartitionLag[] = [];
   for (const topic of [...used].sort()) {
     const ends = await topicOffsets(connection, topic);
     for (const e of ends.sort((a, b) => a.partition - b.partition)) {
       const c = committed.find((x) => x.topic === topic && x.partition === e.partition)?.offset ?? -1n;
+      const logStart = BigInt(e.low);
       const logEnd = BigInt(e.high);
       const has = c >= 0n;
+      // Nothing committed: what the group would read there from the log start, marked as such (never a silent 0).
       // A committed offset past the end (after a topic was truncated) counts as no lag, not negative lag.
-      partitions.push({ topic, partition: e.partition, committed: has ? c : null, logEnd, lag: has ? (logEnd > c ? logEnd - c : 0n) : null, memberId: owner.get(`${topic}:${e.partition}`) ?? null });
+      const from = has ? c : logStart;
+      partitions.push({ topic, partition: e.partition, committed: has ? c : null, logStart, logEnd, lag: logEnd > from ? logEnd - from : 0n, notCommitted: !has, memberId: owner.get(`${topic}:${e.partition}`) ?? null });
     }
   }
-  return { ...summary(info), memberList: info.members, partitions, totalLag: partitions.reduce((s, p) => s + (p.lag ?? 0n), 0n) };
+  return { ...summary(info), memberList: info.members, partitions, totalLag: partitions.reduce((s, p) => s + p.lag, 0n) };
 }
 
 export async function groupsDescribe(io: Io, o: Common & { groups: string[]; topics?: string[] }): Promise<GroupDescription[]> {

@@ -188,6 +188,15 @@ export async function groupOffsets(options: ConnectionOptions, groupId: string, 
   return result.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: BigInt(p.offset) })));
 }
 
+/**
+ * Every committed offset of a group, on whatever topics (OffsetFetch v3+ with no topics means all of them), so no topic
+ * is missed because a broker's metadata has not caught up with it yet.
+ */
+export async function allGroupOffsets(options: ConnectionOptions, groupId: string): Promise<Array<{ topic: string; partition: number; offset: bigint }>> {
+  const result = await withAdmin(options, (admin) => admin.fetchOffsets({ groupId }));
+  return result.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: BigInt(p.offset) })));
+}
+
 /** Commits these offsets for a group that has no running member (kafkajs joins the group briefly to commit them). */
 export async function setGroupOffsets(options: ConnectionOptions, groupId: string, topic: string, partitions: Array<{ partition: number; offset: bigint }>): Promise<void> {
   await withAdmin(options, (admin) => admin.setOffsets({ groupId, topic, partitions: partitions.map((p) => ({ partition: p.partition, offset: p.offset.toString() })) }), topic);

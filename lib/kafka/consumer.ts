@@ -1,7 +1,10 @@
 // Consuming: a kafkajs group consumer with seeks on assignment, a chosen-partitions assigner and backpressure.
 import './patches.js'; // first: replaces two kafkajs producer internals before kafkajs loads them
+import { commitStartPositions } from './start-positions.js';
 import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
 import { createKafka, mapKafkaError, PROPAGATION_WINDOW_MS, retryRetriable, unreachable, withDeadline, type ConnectionOptions } from './client.js';
+import { allTopicNames } from './admin.js';
+import { EXIT, KtoolError } from '../errors.js';
 
 export interface InRecord {
   topic: string;
@@ -26,12 +29,13 @@ export interface ConsumerHandlers {
   onRecord(record: InRecord): boolean;
   /**
    * Called after each fetched batch's records, before their offsets are committed (e.g. to flush output). May return
-   * a promise (e.g. waiting for stdout to drain): fetching pauses until it settles.
+   * a promise (e.g. waiting for stdout to drain): fetching pauses until it settles. false: the records handed over did
+   * not reach their reader (stdout closed), so their offsets are not committed.
    */
-  onBatchEnd?(): void | Promise<void>;
+  onBatchEnd?(): boolean | void | Promise<boolean | void>;
   /** The partitions this member owns after each (re)balance; returns the seeks to make before fetching. */
   onAssigned(assignment: Record<string, number[]>): Seek[] | void;
-  /** The consumer died and kafkajs will not restart it. */
+  /** The consumer died and kafkajs will not restart it (a KtoolError when a subscribed topic was deleted). */
   onCrash(error: Error): void;
 }
 
@@ -85,10 +89,51 @@ function headerList(h: Record<string, Buffer | string | Array<Buffer | string> |
   return list ?? NO_HEADERS;
 }
 
+/** The innermost error kafkajs wrapped (KafkaJSNumberOfRetriesExceeded and friends carry the broker's in `cause`). */
+function rootCause(e: unknown): { type?: string } {
+  let x = e as { cause?: unknown; type?: string };
+  for (let i = 0; x?.cause && i < 10; i++) x = x.cause as typeof x;
+  return x ?? {};
+}
+
+/** How long after a topic is first found missing it is looked for again, before kconsume calls it deleted. */
+const CONFIRM_DELETED_MS = 2_000;
+
+export function topicDeleted(topics: string[]): KtoolError {
+  const names = topics.map((t) => `"${t}"`).join(', ');
+  return new KtoolError('TOPIC_DELETED', `topic ${names} was deleted while it was being read`, {
+    exitCode: EXIT.failed,
+    hint: `\`ktopics list\` shows the topics there are; once it is created again, read it again (the group's offsets on it went with it)`,
+  });
+}
+
 export async function openConsumer(options: ConsumerOptions, handlers: ConsumerHandlers): Promise<RecordConsumer> {
+  let deleted: string[] = [];
+  // Like the Java consumer, a member commits its position on every partition it owns, printed from or not.
+  const unregister = commitStartPositions(options.groupId);
   const consumer = createKafka(options).consumer({
     groupId: options.groupId,
     allowAutoTopicCreation: false,
+    // kafkajs restarts a consumer whose topic was deleted every 100 ms, forever (and leaks a socket listener each
+    // time). Before a restart after "unknown topic", ask the cluster: if a subscribed topic is gone, stop with that.
+    retry: {
+      retries: 5,
+      restartOnFailure: async (e: Error) => {
+        if (rootCause(e).type !== 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+        // Missing twice, a moment apart: a broker that has just restarted may list no topics yet (unreachable: restart).
+        const missing = async () => {
+          const there = await allTopicNames(options).catch(() => undefined);
+          return there ? options.topics.filter((t) => !there.includes(t)) : [];
+        };
+        deleted = await missing();
+        if (deleted.length > 0) {
+          await new Promise((r) => setTimeout(r, CONFIRM_DELETED_MS));
+          const still = await missing();
+          deleted = deleted.filter((t) => still.includes(t));
+        }
+        return deleted.length === 0;
+      },
+    },
     // A fetch on an idle partition waits this long at the broker, and stop() waits for that fetch;
     // kafkajs's 5 s default made every exit slow. 500 ms is librdkafka's (kcat's) default.
     maxWaitTimeInMs: 500,
@@ -99,7 +144,7 @@ export async function openConsumer(options: ConsumerOptions, handlers: ConsumerH
     for (const s of handlers.onAssigned(e.payload.memberAssignment) ?? []) consumer.seek(s);
   });
   consumer.on(consumer.events.CRASH, (e) => {
-    if (!e.payload.restart) handlers.onCrash(e.payload.error);
+    if (!e.payload.restart) handlers.onCrash(deleted.length > 0 ? topicDeleted(deleted) : e.payload.error);
   });
   const deadline = () => unreachable(options.brokers, options.timeoutMs);
   try {
@@ -109,6 +154,7 @@ export async function openConsumer(options: ConsumerOptions, handlers: ConsumerH
     await retryRetriable(() => withDeadline(consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning }), options.timeoutMs, deadline), retryUntil);
   } catch (e) {
     await consumer.disconnect().catch(() => {});
+    unregister();
     throw mapKafkaError(e, options, options.topics.join(','));
   }
   await consumer.run({
@@ -131,11 +177,11 @@ export async function openConsumer(options: ConsumerOptions, handlers: ConsumerH
           break;
         }
       }
-      await handlers.onBatchEnd?.();
+      const delivered = (await handlers.onBatchEnd?.()) !== false;
       // kafkajs commits the resolved offset when this returns: only records handed over (and flushed) count.
-      if (last !== undefined) resolveOffset(last);
+      if (last !== undefined && delivered) resolveOffset(last);
       await heartbeat();
     },
   });
-  return { stop: () => consumer.stop(), close: () => consumer.disconnect() };
+  return { stop: () => consumer.stop(), close: () => consumer.disconnect().finally(unregister) };
 }

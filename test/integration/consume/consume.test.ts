@@ -1,7 +1,8 @@
 // lib/consume against the shared real broker: groups, resume, start positions, stop conditions, output modes, Ctrl-C.
 import { describe, expect, it } from 'vitest';
 import { consume, type ConsumeOptions } from '../../../lib/consume/consume.js';
-import { describeBrokers, openProducer } from '../../../lib/kafka/index.js';
+import { Writable } from 'node:stream';
+import { deleteTopics, describeBrokers, describeGroups, groupOffsets, openProducer } from '../../../lib/kafka/index.js';
 import { compileFormat } from '../../../lib/consume/format.js';
 import { read, send } from '../../support/clients.js';
 import { connection, eventually, freshTopic, memoryIo, uniqueName, type CapturedIo } from '../../support/kafka.js';
@@ -96,6 +97,74 @@ describe('consume: groups', () => {
     const rest = await read([topic], { groupId: group });
     const together = [...firstValues, ...values(rest.records)];
     expect(together.sort()).toEqual([...all].sort());
+  });
+});
+
+describe('consume: failures reported as what they are', () => {
+  // Issue 12 item 3: kafkajs restarted the consumer of a deleted topic every 100 ms, forever, with a MaxListenersExceededWarning.
+  it('a topic deleted under it: stops with TOPIC_DELETED, no warning', async () => {
+    const topic = await freshTopic('deleted', 3);
+    await send(topic, ['a', 'b', 'c']);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const io = memoryIo();
+      const group = uniqueName('g');
+      const running = consume(io, { connection: connection(), topics: [topic], groupId: group, fromBeginning: true, exitAtEnd: false, output: { kind: 'json' } });
+      const outcome = running.then(() => 'returned', (e: { code?: string; message?: string }) => e);
+      await eventually(() => (io.stdoutLines().length === 3 ? true : undefined), 30_000, 'the three records');
+      await deleteTopics(connection(), [topic]);
+      const deadline = new Promise((resolve) => setTimeout(() => resolve('still running 60 s after the delete'), 60_000));
+      expect(await Promise.race([outcome, deadline])).toMatchObject({ code: 'TOPIC_DELETED', exitCode: 1, message: `topic "${topic}" was deleted while it was being read` });
+      expect(warnings).toEqual([]);
+      // It left the group on the way out.
+      expect((await describeGroups(connection(), [group]))[0]?.members).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  /** A stdout whose reader goes away after the first write, as `| head -1` does: later writes fail with EPIPE. */
+  function closingStdout() {
+    let first = '';
+    let writes = 0;
+    const stdout = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        writes += 1;
+        if (writes === 1) first = chunk.toString();
+        done(writes === 1 ? null : Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    return { io: { ...memoryIo(), stdout }, firstWrite: () => first };
+  }
+
+  it('stdout closing (| head -1) stops it: the member has left the group when it returns; only what was written is committed', async () => {
+    const topic = await freshTopic('closed', 3);
+    for (let p = 0; p < 3; p += 1) await send(topic, Array.from({ length: 50 }, (_, i) => `p${p}-${i}`), { partition: p });
+    const group = uniqueName('g');
+    const { io, firstWrite } = closingStdout();
+    const result = await consume(io, { connection: connection(), topics: [topic], groupId: group, fromBeginning: true, exitAtEnd: false, output: { kind: 'json' } });
+    expect(result.reason).toBe('closed');
+    // No waiting: the member is gone at once (it used to stay until its session timed out, ~30 s, refusing resets).
+    const [info] = await describeGroups(connection(), [group]);
+    expect(info).toMatchObject({ state: 'Empty', members: [] });
+    // The batch that reached the reader is committed; the one whose write failed is not (it is read again next time).
+    const written = firstWrite().split('\n').filter(Boolean).length;
+    expect(written).toBeGreaterThan(0);
+    const committed = (await groupOffsets(connection(), group, [topic])).reduce((n, p) => n + Number(p.offset), 0);
+    expect(committed).toBe(written);
+  });
+
+  it('stdout closing in a throwaway group: the group is deleted at exit, as for any other stop', async () => {
+    const topic = await freshTopic('closed-tmp', 3);
+    for (let p = 0; p < 3; p += 1) await send(topic, [`p${p}-a`, `p${p}-b`], { partition: p });
+    const { io } = closingStdout();
+    const result = await consume(io, { connection: connection(), topics: [topic], fromBeginning: true, exitAtEnd: false, output: { kind: 'json' } });
+    expect(result.reason).toBe('closed');
+    expect(result.groupId).toMatch(/^kconsume-/);
+    // Kafka describes a group it does not know as Dead.
+    expect((await describeGroups(connection(), [result.groupId]))[0]?.state).toBe('Dead');
   });
 });
 

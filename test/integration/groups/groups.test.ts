@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { consume } from '../../../lib/consume/consume.js';
 import { describeGroup, groupsDelete, groupsDescribe, groupsList } from '../../../lib/groups/groups.js';
 import { groupsReset } from '../../../lib/groups/reset.js';
+import { setGroupOffsets } from '../../../lib/kafka/index.js';
 import { read, send } from '../../support/clients.js';
 import { connection, eventually, freshTopic, memoryIo, uniqueName } from '../../support/kafka.js';
 
@@ -50,9 +51,55 @@ describe('kgroups', () => {
     const d = JSON.parse(out.stdoutText());
     expect(d).toMatchObject({ group, state: 'Empty', members: [], totalLag: 2 });
     expect(d.partitions).toEqual([
-      { topic, partition: 0, committed: 3, logEnd: 5, lag: 2, memberId: null },
-      { topic, partition: 1, committed: 1, logEnd: 1, lag: 0, memberId: null },
+      { topic, partition: 0, committed: 3, logStart: 0, logEnd: 5, lag: 2, notCommitted: false, memberId: null },
+      { topic, partition: 1, committed: 1, logStart: 0, logEnd: 1, lag: 0, notCommitted: false, memberId: null },
     ]);
+  });
+
+  // Issue 12 item 2: kafkajs committed only the partitions it printed from, so -n left the others without an offset.
+  it.each([3, 6])('-n k on %i partitions: every partition gets a committed offset (lag n-k, one past the last record printed); a record produced while the group is stopped is read on resume', async (count) => {
+    const topic = await freshTopic('kg-nk', count);
+    const per = 5;
+    for (let p = 0; p < count; p += 1) await send(topic, Array.from({ length: per }, (_, i) => `p${p}-${i}`), { partition: p });
+    const n = count * per;
+    // 7 > 5: the limit falls inside the second partition's batch, whose other records were fetched but not printed.
+    const k = per + 2;
+    const group = uniqueName('kg');
+    const first = (await read([topic], { groupId: group, maxMessages: k, exitAtEnd: false })).records;
+    expect(first).toHaveLength(k);
+    const next = new Map<number, number>();
+    for (const r of first) next.set(r.partition, Math.max(next.get(r.partition) ?? 0, r.offset + 1));
+    const d = await describeGroup(connection(), group);
+    expect(d.totalLag).toBe(BigInt(n - k));
+    expect(d.partitions.map((p) => [p.partition, p.committed, p.notCommitted])).toEqual(Array.from({ length: count }, (_, p) => [p, BigInt(next.get(p) ?? 0), false]));
+
+    for (let p = 0; p < count; p += 1) await send(topic, [`p${p}-new`], { partition: p });
+    const rest = (await read([topic], { groupId: group })).records;
+    const key = (r: { partition: number; offset: number }) => `${r.partition}@${r.offset}`;
+    // Together, the two runs printed every record exactly once.
+    expect([...first, ...rest].map(key).sort()).toEqual(Array.from({ length: count }, (_, p) => Array.from({ length: per + 1 }, (_, o) => `${p}@${o}`)).flat().sort());
+    expect(rest.filter((r) => r.value.endsWith('-new'))).toHaveLength(count);
+    expect((await describeGroup(connection(), group)).totalLag).toBe(0n);
+  });
+
+  it('describe counts a partition the group has no offset on from the log start, marked not committed, never as 0', async () => {
+    const topic = await freshTopic('kg-nc', 3);
+    await send(topic, ['a', 'b', 'c', 'd'], { partition: 0 });
+    await send(topic, ['e', 'f'], { partition: 1 });
+    const group = uniqueName('kg');
+    // Offsets on partition 0 only, as another client (or an older kconsume) may leave them.
+    await setGroupOffsets(connection(), group, topic, [{ partition: 0, offset: 1n }]);
+    const d = await describeGroup(connection(), group);
+    expect(d.partitions.map((p) => [p.partition, p.committed, p.logStart, p.logEnd, p.lag, p.notCommitted])).toEqual([
+      [0, 1n, 0n, 4n, 3n, false],
+      [1, null, 0n, 2n, 2n, true],
+      [2, null, 0n, 0n, 0n, true],
+    ]);
+    expect(d.totalLag).toBe(5n);
+    const io = memoryIo();
+    await groupsDescribe(io, { ...common(), json: false, groups: [group] });
+    expect(io.stdoutLines()[0]).toMatch(/total lag 5\*$/);
+    expect(io.stdoutText()).toMatch(/\* not committed: the group has no offset on these 2 partitions; lag counted from the log start/);
   });
 
   it('list shows the group with its state and member count', async () => {

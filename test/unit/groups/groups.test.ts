@@ -64,13 +64,13 @@ describe('output', () => {
     protocol: 'RoundRobinAssigner',
     memberList: [{ memberId: 'm-1', clientId: 'ktool', host: '/127.0.0.1', assignment: { orders: [1, 0] } }],
     partitions: [
-      { topic: 'orders', partition: 0, committed: 3n, logEnd: 10n, lag: 7n, memberId: 'm-1' },
-      { topic: 'orders', partition: 1, committed: null, logEnd: 4n, lag: null, memberId: 'm-1' },
+      { topic: 'orders', partition: 0, committed: 3n, logStart: 0n, logEnd: 10n, lag: 7n, notCommitted: false, memberId: 'm-1' },
+      { topic: 'orders', partition: 1, committed: null, logStart: 1n, logEnd: 4n, lag: 3n, notCommitted: true, memberId: 'm-1' },
     ],
-    totalLag: 7n,
+    totalLag: 10n,
   };
 
-  it('describe JSON: members with assignment, per-partition committed/logEnd/lag (null when nothing committed), totalLag', () => {
+  it('describe JSON: members with assignment, per-partition committed/logStart/logEnd/lag (from the log start, notCommitted, when nothing is committed), totalLag', () => {
     expect(JSON.parse(descriptionJson(d))).toEqual({
       group: 'g1',
       state: 'Stable',
@@ -78,18 +78,24 @@ describe('output', () => {
       protocol: 'RoundRobinAssigner',
       members: [{ memberId: 'm-1', clientId: 'ktool', host: '/127.0.0.1', assignment: { orders: [1, 0] } }],
       partitions: [
-        { topic: 'orders', partition: 0, committed: 3, logEnd: 10, lag: 7, memberId: 'm-1' },
-        { topic: 'orders', partition: 1, committed: null, logEnd: 4, lag: null, memberId: 'm-1' },
+        { topic: 'orders', partition: 0, committed: 3, logStart: 0, logEnd: 10, lag: 7, notCommitted: false, memberId: 'm-1' },
+        { topic: 'orders', partition: 1, committed: null, logStart: 1, logEnd: 4, lag: 3, notCommitted: true, memberId: 'm-1' },
       ],
-      totalLag: 7,
+      totalLag: 10,
     });
   });
 
-  it('describe text: the header, the member with its partitions, a row per partition', () => {
+  it('describe text: the header, the member with its partitions, a row per partition; a lag not committed is marked and explained', () => {
     const lines = descriptionLines(d, plain);
-    expect(lines[0]).toBe('g1  state Stable  protocol RoundRobinAssigner  members 1  total lag 7');
+    expect(lines[0]).toBe('g1  state Stable  protocol RoundRobinAssigner  members 1  total lag 10*');
     expect(lines.some((l) => /ktool\s+\/127\.0\.0\.1\s+orders\[0,1\]\s+m-1/.test(l))).toBe(true);
-    expect(lines.some((l) => /orders\s+1\s+-\s+4\s+-\s+ktool/.test(l))).toBe(true);
+    expect(lines.some((l) => /orders\s+0\s+3\s+10\s+7\s+ktool/.test(l))).toBe(true);
+    expect(lines.some((l) => /orders\s+1\s+-\s+4\s+3\*\s+ktool/.test(l))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^ {2}\* not committed: the group has no offset on this partition; lag counted from the log start/);
+    // All committed: no mark, no note.
+    const committed = descriptionLines({ ...d, partitions: [d.partitions[0]!], totalLag: 7n }, plain);
+    expect(committed[0]).toMatch(/total lag 7$/);
+    expect(committed.join('\n')).not.toContain('*');
   });
 
   it('reset plan, dry run and applied', () => {
