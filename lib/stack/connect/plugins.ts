@@ -30,7 +30,7 @@ export function coordinate(text: string): PluginCoordinate {
 }
 
 /** The FileStream connectors: Kafka ships them, but since 3.2 off the worker's classpath (KAFKA-13748). */
-export const fileConnectors = (kafka: KafkaVersion) => `org.apache.kafka:connect-file:${kafka.version}`;
+export const fileConnectors = (kafka: KafkaVersion) => `org.apache.kafka:connect-file:${kafka.fileConnectors ?? kafka.version}`;
 
 /**
  * The worker provides the Connect API, Kafka's clients, slf4j and Jackson; a plugin's own copies would only shadow them.
