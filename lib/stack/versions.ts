@@ -11,8 +11,8 @@ export interface KafkaVersion {
   pom: string;
   logging: LoggingBackend;
   zookeeper: boolean;
-  /** The release of `connect-file` (the FileStream connectors) on the worker's plugin.path, when not `version`. */
-  fileConnectors?: string;
+  /** `connect-file` (the FileStream connectors) on the worker's plugin.path: null where Maven Central has none. */
+  fileConnectors?: null;
 }
 
 export const KAFKA_VERSIONS: readonly KafkaVersion[] = [
@@ -20,9 +20,9 @@ export const KAFKA_VERSIONS: readonly KafkaVersion[] = [
   // Each line at its newest release on Maven Central when last bumped (December 2026): 3.9.2, and 4.4.0 for 4.x. The
   // 4.x line follows the newest 4.x release and is named by it, so `--kafka 4.1` from before is refused with the choices.
   { line: '3.9', version: '3.9.2', pom: 'kafka-3.9.pom.xml', logging: 'log4j1', zookeeper: true },
-  // Maven Central has no connect-file 4.4.0 (the newest is 4.3.1, checked December 2026); the FileStream connectors use
-  // only Connect's public API, so 4.3.1's run on a 4.4 worker.
-  { line: '4.4', version: '4.4.0', pom: 'kafka-4.4.pom.xml', logging: 'log4j2', zookeeper: false, fileConnectors: '4.3.1' },
+  // Maven Central has no connect-file 4.4.0 (the newest is 4.3.1, checked December 2026, and it needs a class 4.4's
+  // clients no longer have): a 4.4 worker runs the connectors of --plugin only.
+  { line: '4.4', version: '4.4.0', pom: 'kafka-4.4.pom.xml', logging: 'log4j2', zookeeper: false, fileConnectors: null },
 ];
 
 export const DEFAULT_KAFKA_LINE = '3.9';

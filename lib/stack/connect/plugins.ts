@@ -30,7 +30,7 @@ export function coordinate(text: string): PluginCoordinate {
 }
 
 /** The FileStream connectors: Kafka ships them, but since 3.2 off the worker's classpath (KAFKA-13748). */
-export const fileConnectors = (kafka: KafkaVersion) => `org.apache.kafka:connect-file:${kafka.fileConnectors ?? kafka.version}`;
+export const fileConnectors = (kafka: KafkaVersion): string[] => (kafka.fileConnectors === null ? [] : [`org.apache.kafka:connect-file:${kafka.version}`]);
 
 /**
  * The worker provides the Connect API, Kafka's clients, slf4j and Jackson; a plugin's own copies would only shadow them.
@@ -95,7 +95,7 @@ export function hasServiceManifests(entry: string): boolean {
 export async function ensureConnectJars(kafka: KafkaVersion, plugins: readonly string[], cacheDir: string, progress: (text: string) => void = () => {}): Promise<ConnectJars> {
   const libs = await ensureResolved(workerResolution(kafka, cacheDir), () => progress(`resolving Kafka Connect ${kafka.version} jars from Maven Central (first time only)`));
   const pluginPath: string[] = [];
-  for (const p of [fileConnectors(kafka), ...plugins]) {
+  for (const p of [...fileConnectors(kafka), ...plugins]) {
     const r = pluginResolution(p, cacheDir);
     await ensureResolved(r, () => progress(`resolving Connect plugin ${p} from Maven Central (first time only)`));
     pluginPath.push(r.dir);
@@ -106,7 +106,7 @@ export async function ensureConnectJars(kafka: KafkaVersion, plugins: readonly s
 /** The same, only from the cache: undefined if anything is missing. */
 export function cachedConnectJars(kafka: KafkaVersion, plugins: readonly string[], cacheDir: string): ConnectJars | undefined {
   const libs = cachedResolution(workerResolution(kafka, cacheDir));
-  const rs = [fileConnectors(kafka), ...plugins].map((p) => pluginResolution(p, cacheDir));
+  const rs = [...fileConnectors(kafka), ...plugins].map((p) => pluginResolution(p, cacheDir));
   if (!libs || rs.some((r) => !cachedResolution(r))) return undefined;
   return { libs, pluginPath: rs.map((r) => r.dir) };
 }

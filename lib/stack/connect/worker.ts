@@ -87,9 +87,14 @@ export function workerProperties(o: { plan: WorkerPlan; bootstrap: string; broke
     'rest.advertised.host.name': o.plan.host,
     'rest.advertised.port': o.plan.port,
     'rest.advertised.listener': 'http',
-    'plugin.path': o.jars.pluginPath.join(','),
-    // KIP-898: only when every plugin has manifests, or the worker would not see the others.
-    'plugin.discovery': o.jars.pluginPath.every(hasServiceManifests) ? 'service_load' : 'hybrid_warn',
+    // No plugins at all (a Kafka line without FileStream connectors, and no --plugin): no plugin.path to scan.
+    ...(o.jars.pluginPath.length === 0
+      ? {}
+      : {
+          'plugin.path': o.jars.pluginPath.join(','),
+          // KIP-898: only when every plugin has manifests, or the worker would not see the others.
+          'plugin.discovery': o.jars.pluginPath.every(hasServiceManifests) ? 'service_load' : 'hybrid_warn',
+        }),
     ...(o.security ? clientSecurity(o.security) : {}),
   };
 }
