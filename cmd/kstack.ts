@@ -8,7 +8,7 @@ import { interruptSignal } from '../lib/cli/signals.js';
 import { processIo } from '../lib/io.js';
 import { parsePlugin } from '../lib/stack/connect/plugins.js';
 import { downCommand, fetchCommand, LOCAL_ONLY_FLAGS, logsCommand, startCommand, statusCommand, stopCommand, upCommand } from '../lib/stack/commands.js';
-import { COMPOSE, DEFAULT_KAFKA_LINE, DEFAULT_PORT, KAFKA_VERSIONS } from '../lib/stack/versions.js';
+import { COMPOSE, DEFAULT_KAFKA_LINE, DEFAULT_PORT, KAFKA_VERSIONS, REGISTRY } from '../lib/stack/versions.js';
 
 const io = processIo();
 const versionChoices = KAFKA_VERSIONS.flatMap((v) => [v.line, v.version]);
@@ -42,6 +42,7 @@ Examples:
   $ kstack up --config log.retention.ms=60000 --config log.retention.check.interval.ms=5000
   $ kstack up --secure             also SASL_PLAINTEXT, SSL and SASL_SSL listeners; prints the CA, user and profile file
   $ export "$(kstack up | tail -1)" && echo $KAFKA_BROKERS
+  $ kstack up --registry           also a Schema Registry (Confluent's API; local: ${REGISTRY.name} on Java ${REGISTRY.minJava}+) on :${REGISTRY.defaultPort}
   $ kstack up --fresh --brokers 3  remove the recorded stack and its data, then start three brokers
   $ kstack stop --broker 2         stop broker 2 cleanly (--kill: SIGKILL, as a crash); its data stays
   $ kstack start --broker 2        start it again on its data; it rejoins the in-sync replicas
@@ -66,6 +67,8 @@ const up = program
   .option('--connect', 'also a Kafka Connect worker (distributed mode), REST API on 127.0.0.1:8083 (moves with --port)', false)
   .addOption(new Option('--connect-port <port>', "the Connect worker's REST port (default: 8083, or 1009 below --port)").argParser(parsePort))
   .addOption(new Option('--plugin <group:artifact:version>', 'a connector from Maven Central for the worker, with its dependencies (repeatable), e.g. io.debezium:debezium-connector-postgres:3.6.1.Final').argParser(collect(parsePlugin)).default([], 'none'))
+  .option('--registry', `also run a Schema Registry with Confluent's API and print KAFKA_SCHEMA_REGISTRY_URL=... before KAFKA_BROKERS=... (local: ${REGISTRY.name} ${REGISTRY.version}, Java ${REGISTRY.minJava}+, schemas kept in memory; docker: the compose stack's schema-registry)`, false)
+  .addOption(new Option('--registry-port <port>', 'HTTP port of the local Schema Registry; its management port is the next one').argParser(parsePort).default(REGISTRY.defaultPort))
   .option('--json', 'also print the stack as one JSON line before KAFKA_BROKERS=...', false);
 providerFlags(up, 'the Docker compose stack, or exit 4 if Docker is not available', "the local broker on this machine's JVM, even if Docker answers", [...LOCAL_ONLY_FLAGS, 'fresh']).action((o, cmd: Command) =>
   upCommand(io, {
@@ -85,6 +88,8 @@ providerFlags(up, 'the Docker compose stack, or exit 4 if Docker is not availabl
     // --fresh is for the local stack too: over a recorded compose stack it is refused like the others.
     localFlags: [...LOCAL_ONLY_FLAGS, 'fresh'].filter((f) => cmd.getOptionValueSource(f) === 'cli'),
     fresh: o.fresh,
+    registry: o.registry,
+    registryPort: o.registryPort,
   }),
 );
 
@@ -140,10 +145,11 @@ providerFlags(
 
 program
   .command('fetch')
-  .description('resolve Kafka jars from Maven Central into the cache ahead of time')
+  .description('resolve Kafka jars (and with --registry the Schema Registry app) from Maven Central into the cache ahead of time')
   .addOption(new Option('--kafka <version...>', 'versions to fetch, or "all"').choices([...versionChoices, 'all']).default([DEFAULT_KAFKA_LINE]))
   .option('--connect', "also the Kafka Connect worker's jars and the FileStream connectors", false)
   .addOption(new Option('--plugin <group:artifact:version>', 'also a Connect plugin with its dependencies (repeatable)').argParser(collect(parsePlugin)).default([], 'none'))
-  .action((o) => fetchCommand(io, { kafka: o.kafka, connect: o.connect, plugins: o.plugin }));
+  .option('--registry', `also fetch ${REGISTRY.name} ${REGISTRY.version} (~150 MB), what \`kstack up --registry\` runs`, false)
+  .action((o) => fetchCommand(io, { kafka: o.kafka, connect: o.connect, plugins: o.plugin, registry: o.registry }));
 
 await main(program);

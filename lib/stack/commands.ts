@@ -13,8 +13,10 @@ import { cachedConnectJars, checkConnectPort, defaultConnectPort, ensureConnectJ
 import { stackPaths, type StackPaths } from './paths.js';
 import { describeOverrides, parseBrokerOverrides } from './overrides.js';
 import { MAX_BROKERS, portSpan, type StackMode } from './plan.js';
-import { DEFAULT_HOST, KAFKA_VERSIONS, findKafkaVersion, type KafkaVersion } from './versions.js';
+import { COMPOSE_REGISTRY_URL, DEFAULT_HOST, KAFKA_VERSIONS, REGISTRY, findKafkaVersion, type KafkaVersion } from './versions.js';
 import { processName, stateOverrides, type ProcessCondition, type SecureState, type ShapeRequest, type StackState } from './state.js';
+import { downRegistryCommand, fetchRegistry, printRegistryStatus, registryLine, registryStatusJson, registrySummary, upRegistryCommand } from './registry-commands.js';
+import type { RegistryState } from './registry.js';
 
 export interface UpCommandOptions {
   brokers: number;
@@ -39,13 +41,16 @@ export interface UpCommandOptions {
   localFlags?: string[];
   /** `--fresh`: remove the recorded stack and its data, then start a new one. */
   fresh?: boolean;
+  /** `--registry`: a Schema Registry too (local: Apicurio on Java 21+ at registryPort; docker: the compose stack's). */
+  registry?: boolean;
+  registryPort?: number;
 }
 
 /** Which part of the recorded shape each local flag asks for (`--heap` is not part of it). */
 const FLAG_SHAPE: Record<string, keyof ShapeRequest | undefined> = { brokers: 'brokers', zookeeper: 'mode', kafka: 'kafka', port: 'basePort', config: 'config', secure: 'secure', connect: 'connect', connectPort: 'connect', plugin: 'connect' };
 
 /** Flags only the local broker has: the compose stack's shape is its compose file. */
-export const LOCAL_ONLY_FLAGS = ['brokers', 'zookeeper', 'kafka', 'port', 'heap', 'config', 'secure', 'connectPort', 'plugin'] as const;
+export const LOCAL_ONLY_FLAGS = ['brokers', 'zookeeper', 'kafka', 'port', 'heap', 'config', 'secure', 'connectPort', 'plugin', 'registryPort'] as const;
 const LOCAL_TIMEOUT_MS = 90_000;
 
 export function resolveKafka(name: string): KafkaVersion {
@@ -84,8 +89,9 @@ export async function upCommand(io: Io, o: UpCommandOptions, paths: StackPaths =
   if (choice.note) err(io, paint(io).dim(`kstack: ${choice.note}`));
   if (choice.name === 'docker') return upDocker(io, o, paths, machine);
   const spinner = progress(io, 'starting Kafka');
+  let result;
   try {
-    const result = await providers(machine).local.up({
+    result = await providers(machine).local.up({
       brokers: o.brokers,
       mode,
       kafka,
@@ -115,15 +121,18 @@ export async function upCommand(io: Io, o: UpCommandOptions, paths: StackPaths =
     }
     if (s.secure) for (const line of secureLines(s.secure)) err(io, `kstack: ${line}`);
     if (s.connect) err(io, `kstack: Kafka Connect at ${s.connect.url}${s.connect.plugins.length ? ` (plugins ${s.connect.plugins.join(', ')})` : ''}; try \`kconnect plugins\``);
-    if (o.json) {
-      const restarted = result.restarted.map((r) => ({ role: r.process.role, id: r.process.id, was: r.was, pid: s.processes.find((p) => p.role === r.process.role && p.id === r.process.id)?.pid }));
-      out(io, JSON.stringify({ ...summary(s), alreadyRunning: result.alreadyRunning, restarted, removedData: result.removedData, elapsedMs: result.elapsedMs }));
-    }
-    out(io, brokersLine(s));
   } catch (e) {
     spinner.fail('kstack: could not start Kafka');
     throw e;
   }
+  const s = result.state;
+  const registry: RegistryState | undefined = o.registry ? await upRegistryCommand(io, { host: DEFAULT_HOST, port: o.registryPort ?? REGISTRY.defaultPort, timeoutMs: o.timeoutMs ?? LOCAL_TIMEOUT_MS }, paths) : undefined;
+  if (o.json) {
+    const restarted = result.restarted.map((r) => ({ role: r.process.role, id: r.process.id, was: r.was, pid: s.processes.find((p) => p.role === r.process.role && p.id === r.process.id)?.pid }));
+    out(io, JSON.stringify({ ...summary(s), ...(registry ? { registry: registrySummary(registry) } : {}), alreadyRunning: result.alreadyRunning, restarted, removedData: result.removedData, elapsedMs: result.elapsedMs }));
+  }
+  if (registry) out(io, registryLine(registry.url));
+  out(io, brokersLine(s));
 }
 
 async function upDocker(io: Io, o: UpCommandOptions, paths: StackPaths, machine: StackEnvironment): Promise<void> {
@@ -137,8 +146,9 @@ async function upDocker(io: Io, o: UpCommandOptions, paths: StackPaths, machine:
     } else {
       spinner.succeed(`kstack: started ${describeDockerStack()} in ${(result.elapsedMs / 1000).toFixed(1)} s`);
     }
-    err(io, `kstack: Kafka at ${s.bootstrap}, Control Center at ${s.controlCenter}, Kafka Connect at ${DOCKER_CONNECT_URL}`);
+    err(io, `kstack: Kafka at ${s.bootstrap}, Control Center at ${s.controlCenter}, Kafka Connect at ${DOCKER_CONNECT_URL}, Schema Registry at ${COMPOSE_REGISTRY_URL}`);
     if (o.json) out(io, JSON.stringify({ ...dockerSummary(s), alreadyRunning: result.alreadyRunning, elapsedMs: result.elapsedMs }));
+    if (o.registry) out(io, registryLine(COMPOSE_REGISTRY_URL));
     out(io, brokersLine(s));
   } catch (e) {
     spinner.fail('kstack: could not start the compose stack');
@@ -156,13 +166,15 @@ export interface DownCommandOptions {
 export async function downCommand(io: Io, o: DownCommandOptions, paths: StackPaths = stackPaths(io.env), machine: StackEnvironment = machineEnvironment(io.env)): Promise<void> {
   if (chooseRecorded(o.provider ?? 'auto', paths.runDir) === 'docker') return downDocker(io, o, paths, machine);
   const spinner = progress(io, 'stopping Kafka');
+  // The registry keeps its schemas in memory: nothing to keep, so --keep stops it too.
+  const registry = await downRegistryCommand(io, paths, o.timeoutMs, o.json);
   const result = await providers(machine).local.down({ paths, timeoutMs: o.timeoutMs, keep: o.keep });
   spinner.stop();
   if (o.json) {
-    out(io, JSON.stringify({ provider: 'local', stopped: result.stopped.map(({ role, id, pid, outcome }) => ({ role, id, pid, outcome })), removedData: result.removedData }));
+    out(io, JSON.stringify({ provider: 'local', stopped: [...(registry ? [registry] : []), ...result.stopped.map(({ role, id, pid, outcome }) => ({ role, id, pid, outcome }))], removedData: result.removedData }));
     return;
   }
-  if (!result.state) return err(io, 'kstack: nothing to stop (no stack in ' + paths.runDir + ')');
+  if (!result.state) return err(io, registry ? 'kstack: no broker to stop' : 'kstack: nothing to stop (no stack in ' + paths.runDir + ')');
   for (const p of result.stopped) err(io, `kstack: ${p.role} ${p.id} (pid ${p.pid}): ${p.outcome}`);
   err(io, result.removedData ? `kstack: stopped; data removed` : `kstack: stopped; data kept in ${paths.runDir} (kstack up restarts on it)`);
 }
@@ -188,11 +200,14 @@ export async function statusCommand(io: Io, o: { json: boolean; provider?: Provi
   if (chooseRecorded(o.provider ?? 'auto', paths.runDir) === 'docker') return statusDocker(io, o, await providers(machine).docker.status({ paths }));
   const st = providers(machine).local.status({ paths });
   if (o.json) {
-    out(io, JSON.stringify({ running: st.running, ...(st.state ? summary(st.state) : {}), processes: st.processes.map(({ role, id, port, controllerPort, pid, running, condition, stopped, logFile }) => ({ role, id, port, controllerPort, pid, running, state: condition, ...(stopped ? { stopped } : {}), logFile })) }));
+    out(io, JSON.stringify({ running: st.running, ...(st.state ? summary(st.state) : {}), processes: st.processes.map(({ role, id, port, controllerPort, pid, running, condition, stopped, logFile }) => ({ role, id, port, controllerPort, pid, running, state: condition, ...(stopped ? { stopped } : {}), logFile })), ...registryStatusJson(paths) }));
     return;
   }
   const s = st.state;
-  if (!s) return out(io, `not running (no stack in ${paths.runDir})`);
+  if (!s) {
+    out(io, `not running (no stack in ${paths.runDir})`);
+    return printRegistryStatus(io, paths);
+  }
   const c = paint(io, 'stdout');
   const crashed = st.processes.filter((p) => p.condition === 'down');
   const held = st.processes.filter((p) => p.condition === 'stopped');
@@ -215,6 +230,7 @@ export async function statusCommand(io: Io, o: { json: boolean; provider?: Provi
     const ports = p.controllerPort ? `${p.port} (controller ${p.controllerPort})` : String(p.port);
     out(io, `${p.role.padEnd(9)} ${String(p.id).padEnd(2)} port ${ports.padEnd(22)} pid ${String(p.pid).padEnd(8)} ${CONDITION_COLOUR[p.condition](c)(p.condition.padEnd(7))} log ${p.logFile}`);
   }
+  printRegistryStatus(io, paths);
 }
 
 const CONDITION_COLOUR: Record<ProcessCondition, (c: ReturnType<typeof paint>) => (t: string) => string> = { up: (c) => c.green, stopped: (c) => c.yellow, down: (c) => c.red };
@@ -333,7 +349,8 @@ function connectOptions(o: UpCommandOptions): ConnectOptions | undefined {
 }
 
 /** Resolves jars ahead of time (CI, offline later); prints where they are. */
-export async function fetchCommand(io: Io, o: { kafka: string[]; connect?: boolean; plugins?: string[] }, paths: StackPaths = stackPaths(io.env)): Promise<void> {
+export async function fetchCommand(io: Io, o: { kafka: string[]; connect?: boolean; plugins?: string[]; registry?: boolean }, paths: StackPaths = stackPaths(io.env)): Promise<void> {
+  if (o.registry) await fetchRegistry(io, paths);
   const versions = o.kafka.includes('all') ? [...KAFKA_VERSIONS] : o.kafka.map(resolveKafka);
   for (const v of versions) {
     const cached = cachedJars(v, paths.cacheDir);

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EXIT, KtoolError, usageError } from '../errors.js';
 import type { StackPaths } from './paths.js';
 import { readState, type StackState } from './state.js';
+import { readRegistryState } from './registry.js';
 
 export interface LogSource {
   /** broker-1, broker-2, ..., zookeeper. */
@@ -24,7 +25,8 @@ export interface LocalLogsOptions {
 }
 
 export function logSources(state: StackState): LogSource[] {
-  return state.processes.map((p) => ({ name: p.role === 'broker' ? `broker-${p.id}` : p.role, file: p.logFile }));
+  const registry = readRegistryState(state.runDir);
+  return [...state.processes.map((p) => ({ name: p.role === 'broker' ? `broker-${p.id}` : p.role, file: p.logFile })), ...(registry ? [{ name: 'registry', file: registry.logFile }] : [])];
 }
 
 /**

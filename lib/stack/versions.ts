@@ -58,6 +58,27 @@ export const COMPOSE = {
    * default path (https://docs.confluent.io/platform/current/connect/filestream_connector.html).
    */
   connectPluginPath: '/usr/share/java,/usr/share/confluent-hub-components,/usr/share/filestream-connectors',
+  /** cp-schema-registry, published on localhost; Control Center and the app service use schemaRegistryInternal. */
+  schemaRegistryPort: 8081,
+  schemaRegistryInternal: 'http://schema-registry:8081',
   /** The topic the init step creates, with DEFAULT_PARTITIONS partitions. */
   topic: 'teste',
+} as const;
+
+/** What host clients pass as KAFKA_SCHEMA_REGISTRY_URL for the compose stack's registry. */
+export const COMPOSE_REGISTRY_URL = `http://localhost:${COMPOSE.schemaRegistryPort}`;
+
+/**
+ * The Schema Registry `kstack up --registry` runs: Apicurio Registry's packaged app from Maven Central (Confluent's own is
+ * not there), serving Confluent's API under apiPath. The compose stack runs Confluent's cp-schema-registry instead (COMPOSE).
+ */
+export const REGISTRY = {
+  name: 'Apicurio Registry',
+  version: '3.3.3',
+  pom: 'apicurio-registry-3.3.pom.xml',
+  /** Class file version 65: Java 21 or newer. */
+  minJava: 21,
+  apiPath: '/apis/ccompat/v7',
+  /** Confluent's default port; the management interface (health) takes the next one. */
+  defaultPort: 8081,
 } as const;
