@@ -26,6 +26,8 @@ export interface Settings {
   cert?: string;
   key?: string;
   insecure?: boolean;
+  /** The Schema Registry's URL (kproduce/kconsume --registry, kschemas); read by lib/schemas/settings.ts. */
+  schemaRegistry?: string;
 }
 
 /** The merged result, checked for consistency; files not read yet. */
@@ -63,6 +65,7 @@ export const ENV = {
   ca: 'KAFKA_CA',
   cert: 'KAFKA_CERT',
   key: 'KAFKA_CERT_KEY',
+  schemaRegistry: 'KAFKA_SCHEMA_REGISTRY_URL',
   profile: 'KTOOL_PROFILE',
   config: 'KTOOL_CONFIG',
 } as const;

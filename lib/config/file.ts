@@ -80,7 +80,7 @@ export function parseProfile(p: Json, where: string, baseDir: string): Settings 
       throw bad(`"${key}": ${(e as Error).message}`);
     }
   };
-  known(p, ['brokers', 'clientId', 'timeout', 'sasl', 'tls'], '');
+  known(p, ['brokers', 'clientId', 'timeout', 'sasl', 'tls', 'schemaRegistry'], '');
   const out: Settings = {};
   if (p.brokers !== undefined) {
     const b = p.brokers;
@@ -89,6 +89,8 @@ export function parseProfile(p: Json, where: string, baseDir: string): Settings 
   }
   const clientId = str(p.clientId, 'clientId');
   if (clientId !== undefined) out.clientId = clientId;
+  const schemaRegistry = str(p.schemaRegistry, 'schemaRegistry');
+  if (schemaRegistry !== undefined) out.schemaRegistry = schemaRegistry;
   if (p.timeout !== undefined) out.timeoutMs = parsed('timeout', () => parseTimeoutMs(String(p.timeout)));
   if (p.sasl !== undefined) {
     if (!isObject(p.sasl)) throw bad('"sasl" must be an object');
