@@ -9,6 +9,7 @@ import { interruptSignal } from '../lib/cli/signals.js';
 import { processIo } from '../lib/io.js';
 import { consumeCommand } from '../lib/consume/command.js';
 import { compileFormat, FORMAT_TOKENS } from '../lib/consume/format.js';
+import { registryFrom, registryOption } from '../lib/schemas/settings.js';
 
 const parseFormat = (template: string) => {
   try {
@@ -34,7 +35,8 @@ const program = addConnectionOptions(
     .addOption(new Option('--json', 'one JSON object per record (topic, partition, offset, timestamp, key, value, headers)').default(false).conflicts(['format', 'raw', 'verbose']))
     .addOption(new Option('-F, --format <template>', 'kcat-style template, e.g. "%k=%s\\n" (%t %p %o %k %s %T %h %K %S)').argParser(parseFormat).conflicts(['raw', 'verbose']))
     .addOption(new Option('--raw', 'the value bytes only, one per line').default(false).conflicts('verbose'))
-    .option('--verbose', 'pretty lines with timestamp and headers', false),
+    .option('--verbose', 'pretty lines with timestamp and headers', false)
+    .addOption(registryOption()),
 )
   .addHelpText('after', `
 Examples:
@@ -46,6 +48,7 @@ Examples:
   $ kconsume --pattern 'orders-.*' --from-beginning
   $ kconsume teste -e -F '%p:%o %k=%s\\n'         kcat-style output
   $ kconsume teste --from-beginning -e --json | jq .value
+  $ kconsume orders -e --registry http://localhost:8081   Avro, Protobuf and JSON Schema values decoded (docs/schemas.md)
 Without -g, a throwaway group reads (and is deleted at exit). With -g, -o and --since move the group's
 position on the partitions this process is first given. Ctrl-C stops cleanly: the offsets of printed
 records are committed, then it exits 130.`)
@@ -66,6 +69,7 @@ records are committed, then it exits 130.`)
       verbose: o.verbose,
       format: o.format,
       connection: connectionFrom(o),
+      registry: registryFrom(o, process.env),
       signal: interruptSignal(),
     });
   });

@@ -11,6 +11,8 @@ import { parseDelimiter } from '../lib/produce/input.js';
 import { COMPRESSIONS } from '../lib/kafka/compressions.js';
 import { messagesFromStdin, produceCommand } from '../lib/produce/command.js';
 import { DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_LINGER_MS } from '../lib/produce/defaults.js';
+import { registryFrom, registryOption } from '../lib/schemas/settings.js';
+import { parseSchemaSpec } from '../lib/schemas/source.js';
 
 const program = addConnectionOptions(
   new Command('kproduce')
@@ -30,7 +32,13 @@ const program = addConnectionOptions(
     .addOption(new Option('--linger <ms>', 'how long a partly filled batch waits for more messages').argParser(intInRange(0, 60_000)).default(DEFAULT_LINGER_MS))
     .addOption(new Option('--delivery-timeout <ms>', 'how long a batch may wait for its acknowledgement, retries included (rides out a leader failover)').argParser(parseTimeoutMs).default(DEFAULT_DELIVERY_TIMEOUT_MS))
     .addOption(new Option('--report <mode>', 'delivery reports: each message, a summary, or none (default: each for arguments and typed input, summary for stdin/-f)').choices(['each', 'summary', 'none']))
-    .option('--json', 'print reports (and the summary) as JSON lines', false),
+    .option('--json', 'print reports (and the summary) as JSON lines', false)
+    .addOption(new Option('--value-schema <schema>', 'encode each value (JSON) with a schema: FILE (.avsc, .json, .proto; registered under TOPIC-value), SUBJECT[:VERSION] or id:N').argParser(parseSchemaSpec))
+    .addOption(new Option('--key-schema <schema>', 'encode each key (JSON, or text for a string schema) the same way (TOPIC-key)').argParser(parseSchemaSpec))
+    .option('--message <name>', 'Protobuf: the message type of the value (default: the first in the file)')
+    .option('--key-message <name>', 'Protobuf: the message type of the key')
+    .option('--no-register', 'a schema FILE must already be registered under the subject; never register it')
+    .addOption(registryOption()),
 )
   .addHelpText('after', `
 Examples:
@@ -42,6 +50,7 @@ Examples:
   $ kproduce teste -H source=cli -z zstd hello    a header, compressed
   $ kproduce teste -k user-1 --tombstone          delete user-1 from a compacted topic
   $ kconsume src -e --from-beginning --json | kproduce dst --json-input   copy a topic
+  $ kproduce orders --value-schema order.avsc '{"id":"o-1","cents":250}'   Avro, with a registry (docs/schemas.md)
 Exit code 0 only if every message was acknowledged. Ctrl-C stops reading, waits for what was sent, exits 130.`)
   .action(async (topic: string, messages: string[], o) => {
     await produceCommand(processIo(), {
@@ -61,6 +70,7 @@ Exit code 0 only if every message was acknowledged. Ctrl-C stops reading, waits 
       deliveryTimeoutMs: o.deliveryTimeout,
       report: o.report,
       json: o.json,
+      schemas: { valueSchema: o.valueSchema, keySchema: o.keySchema, valueMessage: o.message, keyMessage: o.keyMessage, register: o.register, registry: registryFrom(o, process.env) },
       // Stdin carries the messages unless they are arguments or -f: then it cannot also carry --password-stdin.
       connection: connectionFrom(o, { stdinIsData: o.file === undefined && messagesFromStdin(messages) }),
       signal: interruptSignal(),

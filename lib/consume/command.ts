@@ -4,7 +4,8 @@ import { isValidTopicName, type OffsetFlag } from '../cli/options.js';
 import { invalidTopic, usageError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { ConnectionOptions, InRecord } from '../kafka/index.js';
-import type { ConsumeResult, Output, StartAt } from './consume.js';
+import type { ConsumeResult, Output, RecordDecoder, StartAt } from './consume.js';
+import type { RegistryConnection } from '../schemas/client.js';
 
 export interface ConsumeCommandOptions {
   topics: string[];
@@ -23,6 +24,8 @@ export interface ConsumeCommandOptions {
   verbose: boolean;
   format?: (r: InRecord) => Buffer;
   connection: ConnectionOptions;
+  /** A Schema Registry (--registry, KAFKA_SCHEMA_REGISTRY_URL, profile): framed keys and values are decoded. */
+  registry?: RegistryConnection;
   signal?: AbortSignal;
 }
 
@@ -34,6 +37,7 @@ export async function consumeCommand(io: Io, o: ConsumeCommandOptions): Promise<
   const output: Output = o.json ? { kind: 'json' } : o.raw ? { kind: 'raw' } : o.format ? { kind: 'format', render: o.format } : { kind: 'pretty', verbose: o.verbose };
   // Loaded here, not at the top: --help and usage errors never load the Kafka client.
   const { consume } = await import('./consume.js');
+  const decode = o.registry && (output.kind === 'json' || output.kind === 'pretty') ? await recordDecoder(o.registry) : undefined;
   const result = await consume(io, {
     connection: o.connection,
     topics: o.topics,
@@ -46,8 +50,19 @@ export async function consumeCommand(io: Io, o: ConsumeCommandOptions): Promise<
     exitAtEnd: o.exit,
     ...(o.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: o.idleTimeoutMs }),
     output,
+    ...(decode ? { decode } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
   });
   if (result.interrupted) throw interrupted('kconsume');
   return result;
+}
+
+/** Schema decoding, loaded only when a registry is configured; each schema id is fetched once. */
+async function recordDecoder(registry: RegistryConnection): Promise<RecordDecoder> {
+  const [{ RegistryClient }, { SchemaDecoder }] = await Promise.all([import('../schemas/client.js'), import('../schemas/serde.js')]);
+  const decoder = new SchemaDecoder(new RegistryClient(registry));
+  return async (r) => {
+    const [key, value] = await Promise.all([decoder.decode(r.key, { topic: r.topic, isKey: true }), decoder.decode(r.value, { topic: r.topic, isKey: false })]);
+    return { ...(key ? { key } : {}), ...(value ? { value } : {}) };
+  };
 }

@@ -5,7 +5,10 @@ import { EXIT, KtoolError } from '../errors.js';
 import { err, type Io } from '../io.js';
 import { paint, progress } from '../cli/style.js';
 import { committedOffsets, deleteGroup, listTopicNames, mapKafkaError, offsetsForTime, openConsumer, topicOffsets, type ConnectionOptions, type InRecord, type Seek } from '../kafka/index.js';
-import { NEWLINE, recordJson, recordPretty } from './format.js';
+import { NEWLINE, recordJson, recordPretty, type DecodedRecord } from './format.js';
+
+/** Decodes a record's schema-framed key and value (lib/schemas); fields that are not framed are left out. */
+export type RecordDecoder = (r: InRecord) => Promise<DecodedRecord>;
 
 /** Where each partition starts the first time this process is given it (later assignments resume from the group's offsets). */
 export type StartAt =
@@ -40,6 +43,8 @@ export interface ConsumeOptions {
   /** Stop when no record has arrived for this long (counted from joining). */
   idleTimeoutMs?: number;
   output: Output;
+  /** With a Schema Registry: pretty and JSON output show framed keys and values decoded (--raw and -F stay bytes). */
+  decode?: RecordDecoder;
   signal?: AbortSignal;
 }
 
@@ -68,7 +73,12 @@ export async function consume(io: Io, o: ConsumeOptions): Promise<ConsumeResult>
   if (o.partitions && !throwaway) throw new KtoolError('USAGE', '-p/--partition reads chosen partitions outside any group', { exitCode: EXIT.usage, hint: 'drop -g to read those partitions, or drop -p to share all partitions within the group' });
   const groupId = o.groupId ?? `kconsume-${randomBytes(6).toString('hex')}`;
   const topics = await resolveTopics(o);
-  const output = writer(io, o.output);
+  // A decoding failure may come after -e or -n has already decided to stop (in the batch's last flush): keep it for the end.
+  let outputFailure: Error | undefined;
+  const output = writer(io, o.output, o.decode, (e) => {
+    outputFailure ??= e;
+    finish(e);
+  });
   const cErr = paint(io, 'stderr');
 
   // Each partition's offsets at start: the end -e reads to, and what explicit start positions are computed from.
@@ -210,7 +220,7 @@ export async function consume(io: Io, o: ConsumeOptions): Promise<ConsumeResult>
   const onAbort = () => stopWith('signal');
   o.signal?.addEventListener('abort', onAbort);
   if (o.signal?.aborted) stopWith('signal');
-  const failure = await finished;
+  let failure = await finished;
   o.signal?.removeEventListener('abort', onAbort);
   clearTimeout(idle);
   spinner.stop();
@@ -219,6 +229,7 @@ export async function consume(io: Io, o: ConsumeOptions): Promise<ConsumeResult>
   await consumer.close().catch(() => {});
   if (throwaway) await deleteGroup(o.connection, groupId).catch(() => {});
   output.close();
+  failure ??= outputFailure;
   if (failure) throw failure instanceof KtoolError ? failure : new KtoolError('CONSUMER_FAILED', failure.message, { exitCode: EXIT.failed, cause: failure });
   return { consumed, groupId, topics, interrupted: o.signal?.aborted === true, reason };
 }
@@ -253,7 +264,7 @@ const readerGone = (e: NodeJS.ErrnoException | null | undefined) => e?.code === 
  * Renders records to stdout in the chosen form, one write per batch rather than per record. flush() waits for the
  * write's callback, so a full pipe pauses fetching and a closed one is known before the batch's offsets are committed.
  */
-function writer(io: Io, output: Output): Writer {
+function writer(io: Io, output: Output, decode?: RecordDecoder, fail?: (e: Error) => void): Writer {
   const c = paint(io, 'stdout');
   let text = '';
   let bytes: Buffer[] = [];
@@ -295,6 +306,34 @@ function writer(io: Io, output: Output): Writer {
   };
   const base = { flush, onClosed: (cb: () => void) => void (onClosed = cb), close: () => void io.stdout.off('error', onError) };
   // Text and bytes never mix within one output form, so gathering each kind separately keeps the order.
+  if ((output.kind === 'json' || output.kind === 'pretty') && decode) {
+    // Decoding may fetch a schema: records wait for the end of their batch, then are decoded in order. On a failure
+    // nothing of the batch is printed and flush says false, so its offsets are not committed.
+    const render = output.kind === 'json' ? (r: InRecord, d: DecodedRecord) => `${recordJson(r, d)}\n` : (r: InRecord, d: DecodedRecord) => `${recordPretty(r, c, output.verbose, d)}\n`;
+    let batch: InRecord[] = [];
+    let failed = false;
+    return {
+      ...base,
+      push(r) {
+        if (!failed) batch.push(r);
+      },
+      async flush() {
+        const records = batch;
+        batch = [];
+        if (failed) return false; // a batch fetched while the consumer stops: printed after the failure, never
+        let rendered = '';
+        try {
+          for (const r of records) rendered += render(r, await decode(r));
+        } catch (e) {
+          failed = true;
+          fail?.(e as Error);
+          return false;
+        }
+        text += rendered;
+        return flush();
+      },
+    };
+  }
   if (output.kind === 'json' || output.kind === 'pretty') {
     const render = output.kind === 'json' ? (r: InRecord) => `${recordJson(r)}\n` : (r: InRecord) => `${recordPretty(r, c, output.verbose)}\n`;
     return {

@@ -3,6 +3,16 @@ import { isUtf8 } from 'node:buffer';
 import type { ChalkInstance } from 'chalk';
 import type { Delivery, InRecord } from '../kafka/index.js';
 
+/** A key or value decoded with its registry schema (lib/schemas), and which schema that was. */
+export interface DecodedField {
+  value: unknown;
+  schema: { id: number; type: string; subject?: string; version?: number };
+}
+export interface DecodedRecord {
+  key?: DecodedField;
+  value?: DecodedField;
+}
+
 /** A value as UTF-8 text when it is valid UTF-8, else base64 (so JSON never mangles binary). */
 export function encodeBytes(b: Buffer | null): { text: string | null; encoding?: 'base64' } {
   if (b === null) return { text: null };
@@ -30,23 +40,25 @@ export function headersJson(headers: Array<[string, Buffer | null]>): { headers:
  * The JSON line shape of a consumed record (README "Output formats"); kproduce --json-input reads it back:
  * {topic, partition, offset, timestamp, key, value, headers} plus keyEncoding/valueEncoding/headersEncoding "base64" for binary.
  */
-export function recordJson(r: InRecord): string {
-  const key = encodeBytes(r.key);
-  const value = encodeBytes(r.value);
+export function recordJson(r: InRecord, decoded?: DecodedRecord): string {
+  const key = decoded?.key ? undefined : encodeBytes(r.key);
+  const value = decoded?.value ? undefined : encodeBytes(r.value);
   const h = headersJson(r.headers);
+  // A schema-decoded key or value is the decoded JSON, with keySchema/valueSchema saying which schema (docs/schemas.md).
   return JSON.stringify({
     topic: r.topic,
     partition: r.partition,
     offset: Number(r.offset),
     timestamp: Number(r.timestamp),
-    key: key.text,
-    ...(key.encoding ? { keyEncoding: key.encoding } : {}),
-    value: value.text,
-    ...(value.encoding ? { valueEncoding: value.encoding } : {}),
+    ...(decoded?.key ? { key: decoded.key.value, keySchema: decoded.key.schema } : { key: key!.text, ...(key!.encoding ? { keyEncoding: key!.encoding } : {}) }),
+    ...(decoded?.value ? { value: decoded.value.value, valueSchema: decoded.value.schema } : { value: value!.text, ...(value!.encoding ? { valueEncoding: value!.encoding } : {}) }),
     headers: h.headers,
     ...(h.encoding ? { headersEncoding: h.encoding } : {}),
   });
 }
+
+/** `avro 3 orders-value v1`: which schema decoded a field, for human lines. */
+const schemaTag = (d: DecodedField) => `${d.schema.type.toLowerCase()} id ${d.schema.id}${d.schema.subject ? ` ${d.schema.subject}${d.schema.version === undefined ? '' : ` v${d.schema.version}`}` : ''}`;
 
 // A tab too: shown raw, it looks like spaces, and one in a key reads as the end of the key.
 // eslint-disable-next-line no-control-regex
@@ -60,12 +72,15 @@ function humanText(b: Buffer, c: ChalkInstance): string {
 }
 
 /** `teste[0]@5 key=k value`; verbose adds the timestamp and headers: `teste[0]@5 2026-11-23T10:00:00.000Z key=k h=v value`. */
-export function recordPretty(r: InRecord, c: ChalkInstance, verbose = false): string {
+export function recordPretty(r: InRecord, c: ChalkInstance, verbose = false, decoded?: DecodedRecord): string {
   const parts = [c.cyan(`${r.topic}[${r.partition}]@${r.offset}`)];
   if (verbose) parts.push(c.dim(new Date(Number(r.timestamp)).toISOString()));
-  if (r.key !== null) parts.push(`${c.dim('key=')}${c.yellow(humanText(r.key, c))}`);
+  if (decoded?.key) parts.push(`${c.dim('key=')}${c.yellow(JSON.stringify(decoded.key.value))}`);
+  else if (r.key !== null) parts.push(`${c.dim('key=')}${c.yellow(humanText(r.key, c))}`);
   if (verbose) for (const [name, v] of r.headers) parts.push(c.magenta(`${name}=${v === null ? '(null)' : humanText(v, c)}`));
-  parts.push(r.value === null ? c.dim('(null)') : humanText(r.value, c));
+  parts.push(decoded?.value ? JSON.stringify(decoded.value.value) : r.value === null ? c.dim('(null)') : humanText(r.value, c));
+  const tags = [decoded?.key && `key: ${schemaTag(decoded.key)}`, decoded?.value && schemaTag(decoded.value)].filter(Boolean);
+  if (tags.length) parts.push(c.dim(`(${tags.join('; ')})`));
   return parts.join(' ');
 }
 

@@ -7,6 +7,7 @@ import { interrupted } from '../cli/run.js';
 import { err, type Io } from '../io.js';
 import type { Acks, Compression, ConnectionOptions } from '../kafka/index.js';
 import type { ProduceResult, ReportMode, Source } from './produce.js';
+import type { SchemaFlags } from './schemas.js';
 
 export interface ProduceCommandOptions {
   topic: string;
@@ -26,6 +27,8 @@ export interface ProduceCommandOptions {
   report?: ReportMode;
   json: boolean;
   connection: ConnectionOptions;
+  /** --value-schema, --key-schema and friends; the registry from --registry / KAFKA_SCHEMA_REGISTRY_URL / profile. */
+  schemas?: SchemaFlags;
   signal?: AbortSignal;
 }
 
@@ -34,13 +37,15 @@ const ACKS: Record<ProduceCommandOptions['acks'], Acks> = { all: -1, '1': 1, '0'
 export async function produceCommand(io: Io, o: ProduceCommandOptions): Promise<ProduceResult> {
   if (!isValidTopicName(o.topic)) throw invalidTopic(o.topic);
   const source = await chooseSource(io, o);
+  // Schemas are resolved (and registered) before anything is sent; lib/schemas loads only when one is asked for.
+  const serialize = o.schemas && (o.schemas.valueSchema || o.schemas.keySchema) ? await (await import('./schemas.js')).schemaSerializer(o.topic, o.schemas) : undefined;
   // Loaded here, not at the top: --help and usage errors never load the Kafka client.
   const { produce } = await import('./produce.js');
   const result = await produce(io, {
     connection: o.connection,
     topic: o.topic,
     source,
-    parse: o.jsonInput ? { kind: 'json' } : o.keySeparator ? { kind: 'text', keySeparator: o.keySeparator } : { kind: 'text' },
+    parse: o.jsonInput ? { kind: 'json', ...(o.schemas?.keySchema ? { jsonKeys: true } : {}) } : o.keySeparator ? { kind: 'text', keySeparator: o.keySeparator } : { kind: 'text' },
     ...(o.key === undefined ? {} : { key: o.key }),
     ...(o.partition === undefined ? {} : { partition: o.partition }),
     ...(o.headers ? { headers: o.headers } : {}),
@@ -52,6 +57,7 @@ export async function produceCommand(io: Io, o: ProduceCommandOptions): Promise<
     // One report per message for a few arguments or typed lines; a progress line and a summary for bulk input.
     report: o.report ?? (source.kind === 'args' || (source.kind === 'stream' && source.interactive) ? 'each' : 'summary'),
     json: o.json,
+    ...(serialize ? { serialize } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
   });
   if (result.interrupted) throw interrupted('kproduce');

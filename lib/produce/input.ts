@@ -189,7 +189,7 @@ export interface InputRecord {
 
 const JSON_HINT = 'one JSON object per line, as kconsume --json prints: {"key":..., "value":..., "headers":{...}}';
 /** The fields kconsume --json prints; any other is refused (a typo such as "valu" would otherwise send a tombstone). */
-const JSON_FIELDS = ['topic', 'partition', 'offset', 'timestamp', 'key', 'keyEncoding', 'value', 'valueEncoding', 'headers', 'headersEncoding'];
+const JSON_FIELDS = ['topic', 'partition', 'offset', 'timestamp', 'key', 'keyEncoding', 'keySchema', 'value', 'valueEncoding', 'valueSchema', 'headers', 'headersEncoding'];
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const MAX_PARTITION = 2_147_483_647; // Kafka partitions are int32
 const MAX_TIMESTAMP = 9_223_372_036_854_775_807n; // Kafka timestamps are int64
@@ -216,9 +216,9 @@ function show(v: unknown): string {
  * { topic?, partition?, offset?, timestamp?, key?, keyEncoding?, value?, valueEncoding?, headers?, headersEncoding? }.
  * key/value/header values are strings (UTF-8, or base64 with the matching *Encoding "base64") or null; a value of
  * another JSON type is sent as its JSON text; a header may be an array for a repeated name. topic and offset are
- * ignored; any other field is refused.
+ * ignored; any other field is refused. With jsonKeys (kproduce with a registry) a key may be any JSON value, like a value.
  */
-export function parseJsonRecord(line: Buffer | string, lineNumber: number): InputRecord {
+export function parseJsonRecord(line: Buffer | string, lineNumber: number, options: { jsonKeys?: boolean } = {}): InputRecord {
   const bad = (what: string, cause?: unknown) =>
     new KtoolError('BAD_JSON_INPUT', `line ${lineNumber}: ${what}`, { exitCode: EXIT.failed, hint: JSON_HINT, cause });
 
@@ -252,6 +252,8 @@ export function parseJsonRecord(line: Buffer | string, lineNumber: number): Inpu
   const keyEncoding = encoding('keyEncoding');
   const key = o['key'];
   if (typeof key === 'string') record.key = bytes(key, keyEncoding, '"key"', 'keyEncoding');
+  // With --key-schema, a key is any JSON value (kconsume --json prints decoded keys so); its encoder reads it from the line.
+  else if (key !== undefined && key !== null && options.jsonKeys) record.key = Buffer.from(JSON.stringify(key), 'utf8');
   else if (key !== undefined && key !== null) throw bad(`"key" must be a string or null, got ${show(key)}`);
 
   const valueEncoding = encoding('valueEncoding');

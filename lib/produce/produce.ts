@@ -9,12 +9,13 @@ import { humanBytes } from './report.js';
 import { interrupted } from '../cli/run.js';
 import { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_SIZE, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_LINGER_MS } from './defaults.js';
 import { reportJson, reportPretty, summaryJson, summaryPretty, type Report, type Summary } from './report.js';
+import type { RecordSerializer } from './schemas.js';
 
 /** Where records come from: one per argument, or a byte stream (stdin, a file) split at a delimiter; interactive: typed on a terminal. */
 export type Source = { kind: 'args'; values: string[] } | { kind: 'stream'; stream: Readable; delimiter: Buffer; interactive?: boolean };
 
 /** How each input item becomes a record: text (optionally "key<SEP>value"), or a JSON object as kconsume --json prints. */
-export type Parse = { kind: 'text'; keySeparator?: Buffer } | { kind: 'json' };
+export type Parse = { kind: 'text'; keySeparator?: Buffer } | { kind: 'json'; jsonKeys?: boolean };
 
 export type ReportMode = 'each' | 'summary' | 'none';
 
@@ -43,6 +44,8 @@ export interface ProduceOptions {
   deliveryTimeoutMs?: number;
   report: ReportMode;
   json: boolean;
+  /** --value-schema / --key-schema: encodes each record's JSON key and value with a registry schema (lib/produce/schemas.ts). */
+  serialize?: RecordSerializer;
   signal?: AbortSignal;
 }
 
@@ -270,18 +273,19 @@ async function* items(source: Source): AsyncGenerator<Buffer[]> {
 function toRecord(item: Buffer, n: number, o: ProduceOptions, extraHeaders: Array<[string, Buffer]>): OutRecord {
   const parse = o.parse ?? { kind: 'text' };
   let r: InputRecord;
-  if (parse.kind === 'json') r = parseJsonRecord(item, n);
+  if (parse.kind === 'json') r = parseJsonRecord(item, n, parse);
   else if (parse.keySeparator) r = splitKey(item, parse.keySeparator);
   else r = { key: null, value: item };
   const headers = r.headers || extraHeaders.length > 0 ? [...(r.headers ?? []), ...extraHeaders] : [];
   const partition = o.partition ?? r.partition;
-  return {
+  const record: OutRecord = {
     key: o.key !== undefined ? o.key : r.key,
     value: o.tombstone && r.value !== null && r.value.length === 0 ? null : r.value,
     ...(partition === undefined ? {} : { partition }),
     ...(headers.length > 0 ? { headers } : {}),
     ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }),
   };
+  return o.serialize ? o.serialize(record, item, n, { jsonInput: parse.kind === 'json', keyFlag: o.key !== undefined }) : record;
 }
 
 /** Refusals of one record that leave the others sendable (mapKafkaError's codes): kproduce reports them and goes on. */
