@@ -4,7 +4,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { packageRoot } from '../../lib/stack/paths.js';
 
-export type BinName = 'kproduce' | 'kconsume' | 'ktopics' | 'kgroups' | 'kconnect' | 'kstack' | 'quickstart';
+export type BinName = 'kproduce' | 'kconsume' | 'ktopics' | 'kgroups' | 'kconnect' | 'kstack' | 'kschemas' | 'quickstart';
 
 export interface BinResult {
   code: number | null;
