@@ -1,9 +1,9 @@
 // lib/stack/registry against the real Apicurio Registry: starts on Java 21+, serves Confluent's API with BACKWARD, stops.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isOurs } from '../../lib/stack/process.js';
-import { downRegistry, readRegistryState, registryStateFile, registryStatus, upRegistry } from '../../lib/stack/registry.js';
-import { privateRegistry, runRegistryTests, type PrivateRegistry } from '../support/registry.js';
+import { isOurs } from '../../../lib/stack/process.js';
+import { downRegistry, readRegistryState, registryStateFile, registryStatus, upRegistry } from '../../../lib/stack/registry.js';
+import { privateRegistry, runRegistryTests, type PrivateRegistry } from '../../support/registry.js';
 
 let reg: PrivateRegistry;
 
