@@ -28,7 +28,7 @@ function compose(args: string[], composeFile = file): Result {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const ALL = ['app', 'control-center', 'init-topics', 'kafdrop', 'kafka', 'kafka-kraft', 'zookeeper'];
+const ALL = ['app', 'connect', 'control-center', 'init-topics', 'kafdrop', 'kafka', 'kafka-kraft', 'schema-registry', 'zookeeper'];
 
 describe(`docker-compose config on ${COMPOSE.file}`, () => {
   it.each([[[]], [['--profile', 'kraft']], [['--profile', 'ui']], [['--profile', 'kraft', '--profile', 'ui', '--profile', 'app']]])(

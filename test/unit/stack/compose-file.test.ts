@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { packageRoot } from '../../../lib/stack/paths.js';
 import { CONNECT_TOPICS } from '../../../lib/stack/connect/worker.js';
-import { COMPOSE, DEFAULT_CONNECT_PORT, DEFAULT_KAFKA_LINE, DEFAULT_PARTITIONS, DEFAULT_PORT, findKafkaVersion } from '../../../lib/stack/versions.js';
+import { COMPOSE, COMPOSE_REGISTRY_URL, DEFAULT_CONNECT_PORT, DEFAULT_KAFKA_LINE, DEFAULT_PARTITIONS, DEFAULT_PORT, findKafkaVersion } from '../../../lib/stack/versions.js';
 
 interface Service {
   image?: string;
@@ -75,6 +75,7 @@ describe(COMPOSE.file, () => {
     { name: 'kafka', profiles: [] },
     { name: 'init-topics', profiles: [] },
     { name: 'control-center', profiles: [] },
+    { name: 'schema-registry', profiles: [] },
     { name: 'connect', profiles: [] },
     { name: 'app', profiles: ['app'] },
     { name: 'kafka-kraft', profiles: ['kraft'] },
@@ -84,7 +85,7 @@ describe(COMPOSE.file, () => {
   });
 
   it('has no other services', () => {
-    expect(Object.keys(services).sort()).toEqual(['app', 'connect', 'control-center', 'init-topics', 'kafdrop', 'kafka', 'kafka-kraft', 'zookeeper']);
+    expect(Object.keys(services).sort()).toEqual(['app', 'connect', 'control-center', 'init-topics', 'kafdrop', 'kafka', 'kafka-kraft', 'schema-registry', 'zookeeper']);
   });
 
   it.each([
@@ -92,6 +93,7 @@ describe(COMPOSE.file, () => {
     { name: 'kafka', image: `confluentinc/cp-kafka:${COMPOSE.confluentTag}` },
     { name: 'init-topics', image: `confluentinc/cp-kafka:${COMPOSE.confluentTag}` },
     { name: 'control-center', image: `confluentinc/cp-enterprise-control-center:${COMPOSE.confluentTag}` },
+    { name: 'schema-registry', image: `confluentinc/cp-schema-registry:${COMPOSE.confluentTag}` },
     { name: 'connect', image: `confluentinc/cp-kafka-connect:${COMPOSE.confluentTag}` },
     { name: 'kafka-kraft', image: `apache/kafka:${findKafkaVersion('4.4')?.version}` },
     { name: 'kafdrop', image: 'obsidiandynamics/kafdrop:4.2.0' },
@@ -223,6 +225,34 @@ describe(COMPOSE.file, () => {
     });
   });
 
+  describe('schema-registry', () => {
+    const internal = new URL(COMPOSE.schemaRegistryInternal);
+
+    it(`publishes ${COMPOSE.schemaRegistryPort}: host clients use ${COMPOSE_REGISTRY_URL}, containers ${COMPOSE.schemaRegistryInternal}`, () => {
+      expect(ports('schema-registry')).toEqual([`${COMPOSE.schemaRegistryPort}:${COMPOSE.schemaRegistryPort}`]);
+      expect(COMPOSE_REGISTRY_URL).toBe(`http://localhost:${COMPOSE.schemaRegistryPort}`);
+      expect(env('schema-registry', 'SCHEMA_REGISTRY_LISTENERS')).toBe(`http://0.0.0.0:${COMPOSE.schemaRegistryPort}`);
+      expect(service('schema-registry').hostname).toBe(internal.hostname);
+      expect(Number(internal.port)).toBe(COMPOSE.schemaRegistryPort);
+    });
+
+    it(`stores its schemas in Kafka at ${COMPOSE.internalBootstrap}, one replica, once Kafka is healthy`, () => {
+      expect(env('schema-registry', 'SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS')).toBe(COMPOSE.internalBootstrap);
+      expect(env('schema-registry', 'SCHEMA_REGISTRY_KAFKASTORE_TOPIC_REPLICATION_FACTOR')).toBe('1');
+      expect(dependencies(service('schema-registry'))).toEqual({ kafka: { condition: 'service_healthy' } });
+    });
+
+    it('is healthy when its REST API answers', () => {
+      expect(service('schema-registry').healthcheck?.test).toEqual(['CMD', 'curl', '--fail', '--silent', '--output', '/dev/null', `http://localhost:${COMPOSE.schemaRegistryPort}/subjects`]);
+    });
+
+    it('is what Control Center and the app service use', () => {
+      expect(env('control-center', 'CONTROL_CENTER_SCHEMA_REGISTRY_URL')).toBe(COMPOSE.schemaRegistryInternal);
+      expect(dependencies(service('control-center'))['schema-registry']).toEqual({ condition: 'service_healthy' });
+      expect(env('app', 'KAFKA_SCHEMA_REGISTRY_URL')).toBe(COMPOSE.schemaRegistryInternal);
+    });
+  });
+
   describe('app', () => {
     const app = service('app');
 
@@ -235,7 +265,7 @@ describe(COMPOSE.file, () => {
     });
 
     it('starts only after the topic exists', () => {
-      expect(dependencies(app)).toEqual({ kafka: { condition: 'service_healthy' }, 'init-topics': { condition: 'service_completed_successfully' } });
+      expect(dependencies(app)).toEqual({ kafka: { condition: 'service_healthy' }, 'init-topics': { condition: 'service_completed_successfully' }, 'schema-registry': { condition: 'service_healthy' } });
     });
   });
 
