@@ -26,6 +26,7 @@ Environment:
   KSTACK_RUN_DIR  the run directory alone (state, configs, logs, data), for a private stack
   KSTACK_CACHE_DIR the jar cache alone (default: cache/ under KSTACK_HOME)
   KSTACK_PORT     the default of up --port
+  KSTACK_REGISTRY_PORT the default of up --registry-port
 
 Which Kafka: \`kstack up\` starts the compose stack (${COMPOSE.file}: ZooKeeper, Kafka, Control Center) when a
 Docker engine answers and Docker Compose 2.17+ is installed, else one local KRaft broker (Java 17 + Maven).
@@ -43,6 +44,7 @@ Examples:
   $ kstack up --secure             also SASL_PLAINTEXT, SSL and SASL_SSL listeners; prints the CA, user and profile file
   $ export "$(kstack up | tail -1)" && echo $KAFKA_BROKERS
   $ kstack up --registry           also a Schema Registry (Confluent's API; local: ${REGISTRY.name} on Java ${REGISTRY.minJava}+) on :${REGISTRY.defaultPort}
+  $ export $(kstack up --registry) && kschemas list   sets KAFKA_SCHEMA_REGISTRY_URL and KAFKA_BROKERS
   $ kstack up --fresh --brokers 3  remove the recorded stack and its data, then start three brokers
   $ kstack stop --broker 2         stop broker 2 cleanly (--kill: SIGKILL, as a crash); its data stays
   $ kstack start --broker 2        start it again on its data; it rejoins the in-sync replicas
@@ -68,7 +70,7 @@ const up = program
   .addOption(new Option('--connect-port <port>', "the Connect worker's REST port (default: 8083, or 1009 below --port)").argParser(parsePort))
   .addOption(new Option('--plugin <group:artifact:version>', 'a connector from Maven Central for the worker, with its dependencies (repeatable), e.g. io.debezium:debezium-connector-postgres:3.6.1.Final').argParser(collect(parsePlugin)).default([], 'none'))
   .option('--registry', `also run a Schema Registry with Confluent's API and print KAFKA_SCHEMA_REGISTRY_URL=... before KAFKA_BROKERS=... (local: ${REGISTRY.name} ${REGISTRY.version}, Java ${REGISTRY.minJava}+, schemas kept in memory; docker: the compose stack's schema-registry)`, false)
-  .addOption(new Option('--registry-port <port>', 'HTTP port of the local Schema Registry; its management port is the next one').argParser(parsePort).default(REGISTRY.defaultPort))
+  .addOption(new Option('--registry-port <port>', 'HTTP port of the local Schema Registry; its management port is the next one').argParser(parsePort).env('KSTACK_REGISTRY_PORT').default(REGISTRY.defaultPort))
   .option('--json', 'also print the stack as one JSON line before KAFKA_BROKERS=...', false);
 providerFlags(up, 'the Docker compose stack, or exit 4 if Docker is not available', "the local broker on this machine's JVM, even if Docker answers", [...LOCAL_ONLY_FLAGS, 'fresh']).action((o, cmd: Command) =>
   upCommand(io, {

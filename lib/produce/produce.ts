@@ -9,7 +9,7 @@ import { humanBytes } from './report.js';
 import { interrupted } from '../cli/run.js';
 import { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_SIZE, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_LINGER_MS } from './defaults.js';
 import { reportJson, reportPretty, summaryJson, summaryPretty, type Report, type Summary } from './report.js';
-import type { RecordSerializer } from './schemas.js';
+import { keyLabels, type RecordSerializer } from './schemas.js';
 
 /** Where records come from: one per argument, or a byte stream (stdin, a file) split at a delimiter; interactive: typed on a terminal. */
 export type Source = { kind: 'args'; values: string[] } | { kind: 'stream'; stream: Readable; delimiter: Buffer; interactive?: boolean };
@@ -297,5 +297,7 @@ const rate = (n: number, ms: number) => (ms > 0 ? Math.round((n * 1000) / ms) : 
 
 function keyText(r: OutRecord | undefined): string | null {
   if (!r || r.key === null) return null;
+  const label = keyLabels.get(r);
+  if (label !== undefined) return label;
   return typeof r.key === 'string' ? r.key : r.key.toString('utf8');
 }

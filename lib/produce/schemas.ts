@@ -15,6 +15,9 @@ export interface SchemaFlags {
   registry?: RegistryConnection;
 }
 
+/** What a delivery report shows as the key of a record whose key was encoded: the key as given, not its frame. */
+export const keyLabels = new WeakMap<OutRecord, string>();
+
 /** Replaces a record's key and value bytes with their encoded form; throws naming the message number and the field. */
 export type RecordSerializer = (r: OutRecord, item: Buffer, n: number, from: { jsonInput: boolean; keyFlag: boolean }) => OutRecord;
 
@@ -57,11 +60,13 @@ export async function schemaSerializer(topic: string, f: SchemaFlags): Promise<R
         throw e;
       }
     };
-    return {
+    const out: OutRecord = {
       ...r,
       ...(key && r.key !== null ? { key: encode(key, 'key', r.key) } : {}),
       ...(value ? { value: r.value === null ? null : encode(value, 'value', r.value) } : {}),
     };
+    if (key && r.key !== null) keyLabels.set(out, typeof r.key === 'string' ? r.key : r.key.toString('utf8'));
+    return out;
   };
 }
 

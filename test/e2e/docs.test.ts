@@ -98,6 +98,8 @@ describe.runIf(runLocalStackTests)('the docs run as written', () => {
           KSTACK_HOME: join(cwd, '.kstack'),
           KSTACK_CACHE_DIR: join(root, '.kstack', 'cache'),
           KSTACK_PORT: String(port),
+          // `kstack up --registry` (docs/schemas.md): the last two ports of the block, past three brokers and their controllers.
+          KSTACK_REGISTRY_PORT: String(port + portSpan(3, 'kraft') + 2),
           KAFKA_BROKERS: `${DEFAULT_HOST}:${port}`,
           // Where `kstack up --connect` puts the worker beside that port (docs/connect.md).
           KAFKA_CONNECT_URL: `http://${DEFAULT_HOST}:${defaultConnectPort(port)}`,

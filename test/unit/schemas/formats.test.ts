@@ -28,6 +28,19 @@ describe('Avro', () => {
     const c = await compileAvro({ schema: user, references: [] });
     expect(() => c.encode({ name: 'ab', age: 'three' })).toThrow('field "age": expected "int", got "three"');
     expect(() => c.encode({ age: 3 })).toThrow(/field "name": missing/);
+    expect(() => c.encode({ name: 'ab', age: 3, colour: 'red' })).toThrow('field "colour": no such field in record User (fields: name, age, email)');
+  });
+  it('refuses unknown fields at any depth, through unions, arrays and maps', async () => {
+    const inner = { type: 'record', name: 'Line', fields: [{ name: 'sku', type: 'string' }] };
+    const c = await compileAvro({
+      schema: JSON.stringify({ type: 'record', name: 'Order', fields: [{ name: 'lines', type: { type: 'array', items: inner } }, { name: 'gift', type: ['null', 'Line'], default: null }, { name: 'tags', type: { type: 'map', values: 'Line' } }] }),
+      references: [],
+    });
+    expect(c.decode(c.encode({ lines: [{ sku: 'a' }], gift: { Line: { sku: 'g' } }, tags: {} }))).toEqual({ lines: [{ sku: 'a' }], gift: { Line: { sku: 'g' } }, tags: {} });
+    expect(() => c.encode({ lines: [{ sku: 'a' }, { sku: 'b', qty: 2 }], tags: {} })).toThrow('field "lines.1.qty": no such field in record Line');
+    expect(() => c.encode({ lines: [], gift: { Line: { sku: 'g', x: 1 } }, tags: {} })).toThrow('field "gift.x": no such field');
+    expect(() => c.encode({ lines: [], gift: { sku: 'g', x: 1 }, tags: {} })).toThrow('field "gift.x": no such field');
+    expect(() => c.encode({ lines: [], tags: { t: { sku: 's', y: 0 } } })).toThrow('field "tags.t.y": no such field');
   });
   it('resolves named types from references', async () => {
     const address = JSON.stringify({ type: 'record', name: 'Address', namespace: 'x', fields: [{ name: 'city', type: 'string' }] });
