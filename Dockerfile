@@ -1,4 +1,4 @@
-# The `app` image of docker-compose.yml: kproduce, kconsume, ktopics, kgroups, kconnect and kstack on PATH, run as an unprivileged user.
+# The `app` image of docker-compose.yml: kproduce, kconsume, ktopics, kgroups, kconnect, kschemas and kstack on PATH, run as an unprivileged user.
 # Two stages: `build` compiles the TypeScript with the dev dependencies; the final stage holds dist/ and the
 # production dependencies only. Both install exactly package-lock.json (`npm ci`).
 #
@@ -28,12 +28,13 @@ COPY --from=build /app/dist ./dist
 # kstack's Maven poms, as package.json "files" ships them (kstack also needs Java, which this image leaves out).
 COPY lib/stack/maven ./lib/stack/maven
 # The bins of package.json "bin", linked onto PATH the way `npm install -g` would link them.
-RUN chmod 755 dist/cmd/kproduce.js dist/cmd/kconsume.js dist/cmd/ktopics.js dist/cmd/kgroups.js dist/cmd/kconnect.js dist/cmd/kstack.js \
+RUN chmod 755 dist/cmd/kproduce.js dist/cmd/kconsume.js dist/cmd/ktopics.js dist/cmd/kgroups.js dist/cmd/kconnect.js dist/cmd/kschemas.js dist/cmd/kstack.js \
  && ln -s /app/dist/cmd/kproduce.js /usr/local/bin/kproduce \
  && ln -s /app/dist/cmd/kconsume.js /usr/local/bin/kconsume \
  && ln -s /app/dist/cmd/ktopics.js /usr/local/bin/ktopics \
  && ln -s /app/dist/cmd/kgroups.js /usr/local/bin/kgroups \
  && ln -s /app/dist/cmd/kconnect.js /usr/local/bin/kconnect \
+ && ln -s /app/dist/cmd/kschemas.js /usr/local/bin/kschemas \
  && ln -s /app/dist/cmd/kstack.js /usr/local/bin/kstack
 # The Node image's `node` user (uid and gid 1000), by number so that a runtime can check it is not root
 # (Kubernetes runAsNonRoot cannot verify a user name).
