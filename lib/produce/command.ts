@@ -38,14 +38,14 @@ export async function produceCommand(io: Io, o: ProduceCommandOptions): Promise<
   if (!isValidTopicName(o.topic)) throw invalidTopic(o.topic);
   const source = await chooseSource(io, o);
   // Schemas are resolved (and registered) before anything is sent; lib/schemas loads only when one is asked for.
-  const serialize = o.schemas && (o.schemas.valueSchema || o.schemas.keySchema) ? await (await import('./schemas.js')).schemaSerializer(o.topic, o.schemas) : undefined;
+  const schemas = o.schemas && (o.schemas.valueSchema || o.schemas.keySchema || o.jsonInput) ? await (await import('./schemas.js')).schemaStage(o.topic, o.schemas, o.jsonInput) : undefined;
   // Loaded here, not at the top: --help and usage errors never load the Kafka client.
   const { produce } = await import('./produce.js');
   const result = await produce(io, {
     connection: o.connection,
     topic: o.topic,
     source,
-    parse: o.jsonInput ? { kind: 'json', ...(o.schemas?.keySchema ? { jsonKeys: true } : {}) } : o.keySeparator ? { kind: 'text', keySeparator: o.keySeparator } : { kind: 'text' },
+    parse: o.jsonInput ? { kind: 'json', ...(o.schemas?.keySchema || o.schemas?.registry ? { jsonKeys: true } : {}) } : o.keySeparator ? { kind: 'text', keySeparator: o.keySeparator } : { kind: 'text' },
     ...(o.key === undefined ? {} : { key: o.key }),
     ...(o.partition === undefined ? {} : { partition: o.partition }),
     ...(o.headers ? { headers: o.headers } : {}),
@@ -57,7 +57,7 @@ export async function produceCommand(io: Io, o: ProduceCommandOptions): Promise<
     // One report per message for a few arguments or typed lines; a progress line and a summary for bulk input.
     report: o.report ?? (source.kind === 'args' || (source.kind === 'stream' && source.interactive) ? 'each' : 'summary'),
     json: o.json,
-    ...(serialize ? { serialize } : {}),
+    ...(schemas ? { serialize: schemas.serialize, ...(schemas.prepare ? { prepare: schemas.prepare } : {}) } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
   });
   if (result.interrupted) throw interrupted('kproduce');

@@ -46,6 +46,8 @@ export interface ProduceOptions {
   json: boolean;
   /** --value-schema / --key-schema: encodes each record's JSON key and value with a registry schema (lib/produce/schemas.ts). */
   serialize?: RecordSerializer;
+  /** Runs before each input item is made a record, and may wait (it fetches the schemas --json-input lines name). */
+  prepare?: (item: Buffer, n: number) => Promise<void> | undefined;
   signal?: AbortSignal;
 }
 
@@ -125,6 +127,8 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
         for (const item of chunk) {
           if (failure || aborted()) break reading;
           n += 1;
+          const ready = o.prepare?.(item, n); // undefined for lines with nothing to fetch: no await per record
+          if (ready) await ready;
           queue.push(toRecord(item, n, o, extraHeaders));
         }
         toSender.poke();
