@@ -407,7 +407,7 @@ describe('parseJsonRecord', () => {
     ['a timestamp beyond int64', '{"timestamp":"9223372036854775808"}', /"timestamp" must be/],
     ['a boolean timestamp', '{"timestamp":true}', /"timestamp" must be/],
     // A typo must not send a null value (a tombstone deletes the key on a compacted topic).
-    ['a misspelt field', '{"valu":"x"}', /unknown field "valu" \(known: topic, partition, offset, timestamp, key, keyEncoding, value, valueEncoding, headers, headersEncoding\)$/],
+    ['a misspelt field', '{"valu":"x"}', /unknown field "valu" \(known: topic, partition, offset, timestamp, key, keyEncoding, keySchema, value, valueEncoding, valueSchema, headers, headersEncoding\)$/],
     ['an unknown field beside known ones', '{"key":"k","value":"v","extra":{"x":1}}', /unknown field "extra"/],
     ['a field named __proto__', '{"__proto__":{"value":"x"}}', /unknown field "__proto__"/],
   ])('rejects %s', (_, line, message) => {
