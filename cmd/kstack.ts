@@ -27,6 +27,7 @@ Environment:
   KSTACK_CACHE_DIR the jar cache alone (default: cache/ under KSTACK_HOME)
   KSTACK_PORT     the default of up --port
   KSTACK_REGISTRY_PORT the default of up --registry-port
+  KSTACK_REGISTRY_JAVA_HOME a Java 21+ for the Schema Registry (else JAVA_HOME, PATH, /usr/lib/jvm/*)
 
 Which Kafka: \`kstack up\` starts the compose stack (${COMPOSE.file}: ZooKeeper, Kafka, Control Center) when a
 Docker engine answers and Docker Compose 2.17+ is installed, else one local KRaft broker (Java 17 + Maven).

@@ -33,9 +33,13 @@ export function javaVersion(bin: string): number | undefined {
   return parseJavaVersion(`${r.stderr}${r.stdout}`);
 }
 
-/** Every java to try, in order: $JAVA_HOME, the one on PATH, then each JDK under the usual directories (newest first). */
+/**
+ * Every java to try, in order: $KSTACK_REGISTRY_JAVA_HOME (a newer Java for the registry only, leaving the brokers on
+ * JAVA_HOME's), $JAVA_HOME, the one on PATH, then each JDK under the usual directories (newest first).
+ */
 export function javaCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
   const list: string[] = [];
+  if (env.KSTACK_REGISTRY_JAVA_HOME) list.push(join(env.KSTACK_REGISTRY_JAVA_HOME, 'bin', 'java'));
   if (env.JAVA_HOME) list.push(join(env.JAVA_HOME, 'bin', 'java'));
   list.push('java');
   for (const dir of JVM_DIRS) {
@@ -65,8 +69,8 @@ export function findJava(min: number, env: NodeJS.ProcessEnv = process.env): Fou
 export function requireJava(min: number, what: string, env: NodeJS.ProcessEnv = process.env): FoundJava {
   const found = findJava(min, env);
   if (found) return found;
-  throw new KtoolError('MISSING_PROGRAM', `${what} needs Java ${min} or newer, and none was found (tried JAVA_HOME, java on PATH and ${JVM_DIRS.join(', ')})`, {
+  throw new KtoolError('MISSING_PROGRAM', `${what} needs Java ${min} or newer, and none was found (tried KSTACK_REGISTRY_JAVA_HOME, JAVA_HOME, java on PATH and ${JVM_DIRS.join(', ')})`, {
     exitCode: EXIT.environment,
-    hint: `install a JDK ${min}+ (Debian 13/Ubuntu 24.04: apt-get install openjdk-${min}-jre-headless; elsewhere Eclipse Temurin ${min}), or point JAVA_HOME at one`,
+    hint: `install a JDK ${min}+ (Debian 13/Ubuntu 24.04: apt-get install openjdk-${min}-jre-headless; Debian 12 has none: Eclipse Temurin ${min}+), or point KSTACK_REGISTRY_JAVA_HOME at one`,
   });
 }

@@ -28,5 +28,6 @@ describe('findJava', () => {
     expect(findJava(21, { JAVA_HOME: home })).toEqual({ bin, version: 21 });
     const found = findJava(99, { JAVA_HOME: home });
     expect(found).toBeUndefined();
+    expect(javaCandidates({ KSTACK_REGISTRY_JAVA_HOME: '/opt/jdk25', JAVA_HOME: home }).slice(0, 2)).toEqual(['/opt/jdk25/bin/java', bin]);
   });
 });
