@@ -53,6 +53,7 @@ Without -g, a throwaway group reads (and is deleted at exit). With -g, -o and --
 position on the partitions this process is first given. Ctrl-C stops cleanly: the offsets of printed
 records are committed, then it exits 130.`)
   .action(async (topics: string[], o) => {
+    const signal = interruptSignal();
     await consumeCommand(processIo(), {
       topics,
       pattern: o.pattern,
@@ -69,8 +70,8 @@ records are committed, then it exits 130.`)
       verbose: o.verbose,
       format: o.format,
       connection: connectionFrom(o),
-      registry: registryFrom(o, process.env),
-      signal: interruptSignal(),
+      registry: registryFrom(o, process.env, signal),
+      signal,
     });
   });
 

@@ -53,6 +53,7 @@ Examples:
   $ kproduce orders --value-schema order.avsc '{"id":"o-1","cents":250}'   Avro, with a registry (docs/schemas.md)
 Exit code 0 only if every message was acknowledged. Ctrl-C stops reading, waits for what was sent, exits 130.`)
   .action(async (topic: string, messages: string[], o) => {
+    const signal = interruptSignal();
     await produceCommand(processIo(), {
       topic,
       messages,
@@ -70,10 +71,10 @@ Exit code 0 only if every message was acknowledged. Ctrl-C stops reading, waits 
       deliveryTimeoutMs: o.deliveryTimeout,
       report: o.report,
       json: o.json,
-      schemas: { valueSchema: o.valueSchema, keySchema: o.keySchema, valueMessage: o.message, keyMessage: o.keyMessage, register: o.register, registry: registryFrom(o, process.env) },
+      schemas: { valueSchema: o.valueSchema, keySchema: o.keySchema, valueMessage: o.message, keyMessage: o.keyMessage, register: o.register, registry: registryFrom(o, process.env, signal) },
       // Stdin carries the messages unless they are arguments or -f: then it cannot also carry --password-stdin.
       connection: connectionFrom(o, { stdinIsData: o.file === undefined && messagesFromStdin(messages) }),
-      signal: interruptSignal(),
+      signal,
     });
   });
 

@@ -5,6 +5,7 @@ import { collect, intInRange, parseTimeoutMs } from '../lib/cli/options.js';
 import { main } from '../lib/cli/run.js';
 import { DEFAULT_TIMEOUT_MS, ENV } from '../lib/config/config.js';
 import { processIo } from '../lib/io.js';
+import { interruptSignal } from '../lib/cli/signals.js';
 import { COMPATIBILITY_LEVELS, schemasCheck, schemasConfig, schemasDelete, schemasGet, schemasList, schemasRegister, schemasVersions } from '../lib/schemas/kschemas.js';
 import { registryFrom, registryOption } from '../lib/schemas/settings.js';
 import { parseReference, parseSubjectVersion, TYPE_NAMES } from '../lib/schemas/source.js';
@@ -19,7 +20,7 @@ const sub = (cmd: Command) =>
     .option('--profile <name>', `a profile of the config file (${ENV.profile}): its "schemaRegistry" and "timeout"`)
     .option('--json', 'one JSON object per line (shapes in docs/schemas.md)', false)
     .option('--debug', 'stack traces on errors', false);
-const common = (o: { json: boolean; registry?: string; profile?: string; timeout?: number }) => ({ json: o.json, registry: registryFrom(o, io.env) });
+const common = (o: { json: boolean; registry?: string; profile?: string; timeout?: number }) => ({ json: o.json, registry: registryFrom(o, io.env, interruptSignal()) });
 const typeOption = () => new Option('--type <type>', 'schema type (default: from the extension: .avsc avro, .json json, .proto protobuf)').choices(Object.keys(TYPE_NAMES));
 const referencesOption = () =>
   new Option('--references <name=subject:version>', 'a schema it references: its import/type name, and the subject version that holds it (repeatable)').argParser(collect(parseReference)).default([], 'none');
@@ -86,10 +87,6 @@ sub(program.command('delete').description('delete a subject (every version) or o
   .argument('<subject[:version]>', 'e.g. orders-value (every version) or orders-value:1')
   .option('--permanent', 'remove for good (soft-deleting first, as the registry requires); its ids stop decoding', false)
   .option('-y, --yes', 'do not ask (needed when stdin is not a terminal)', false)
-  .action((spec: string, o) => {
-    const m = /^(.+?):(\d{1,9}|latest)$/.exec(spec);
-    const version = m ? (m[2] === 'latest' ? ('latest' as const) : Number(m[2])) : undefined;
-    return done(schemasDelete(io, { ...common(o), subject: m ? m[1]! : spec, ...(version === undefined ? {} : { version }), permanent: o.permanent, yes: o.yes }));
-  });
+  .action((spec: string, o) => done(schemasDelete(io, { ...common(o), ...parseSubjectVersion(spec, undefined), permanent: o.permanent, yes: o.yes })));
 
 await main(program);

@@ -35,6 +35,8 @@ export interface RegistryConnection {
   timeoutMs: number;
   /** HTTP basic auth, from the URL's user:password@ or the profile. */
   auth?: { username: string; password: string };
+  /** Ctrl-C: a request in flight is abandoned at once (exit 130). */
+  signal?: AbortSignal;
 }
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -97,11 +99,14 @@ export class RegistryClient {
     if (this.conn.auth) headers.authorization = `Basic ${Buffer.from(`${this.conn.auth.username}:${this.conn.auth.password}`).toString('base64')}`;
     let res: Response;
     let text: string;
+    const deadline = this.deadline();
     try {
-      res = await fetch(`${this.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }), signal: AbortSignal.timeout(this.conn.timeoutMs) });
+      res = await fetch(`${this.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }), signal: deadline.signal });
       text = await res.text();
     } catch (e) {
-      throw this.unreachable(e);
+      throw this.unreachable(e, deadline.timedOut());
+    } finally {
+      deadline.clear();
     }
     let json: unknown;
     try {
@@ -123,9 +128,31 @@ export class RegistryClient {
     throw new RegistryError(code, `Schema Registry: ${message}${registryCode ? ` (error ${registryCode})` : ` (HTTP ${res.status})`}`, res.status, registryCode);
   }
 
-  private unreachable(e: unknown): KtoolError {
+  /** Aborts at the timeout or on Ctrl-C. A timer of our own: AbortSignal.any over AbortSignal.timeout never fired on Node 20 here. */
+  private deadline(): { signal: AbortSignal; timedOut(): boolean; clear(): void } {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.conn.timeoutMs);
+    const onInterrupt = () => controller.abort();
+    this.conn.signal?.addEventListener('abort', onInterrupt);
+    if (this.conn.signal?.aborted) controller.abort();
+    return {
+      signal: controller.signal,
+      timedOut: () => timedOut,
+      clear: () => {
+        clearTimeout(timer);
+        this.conn.signal?.removeEventListener('abort', onInterrupt);
+      },
+    };
+  }
+
+  private unreachable(e: unknown, timedOut: boolean): KtoolError {
+    if (this.conn.signal?.aborted && !timedOut) return new KtoolError('INTERRUPTED', 'interrupted while waiting for the Schema Registry', { exitCode: EXIT.interrupted, cause: e });
     const err = e as { name?: string; cause?: { code?: string; message?: string }; message?: string };
-    if (err.name === 'TimeoutError' || err.name === 'AbortError') {
+    if (timedOut) {
       return new KtoolError('REGISTRY_TIMEOUT', `the Schema Registry at ${this.url} did not answer within ${this.conn.timeoutMs} ms`, {
         exitCode: EXIT.unreachable,
         hint: 'check the URL (--registry, KAFKA_SCHEMA_REGISTRY_URL), or allow more time with --timeout MS',
@@ -198,18 +225,21 @@ export class RegistryClient {
   private async apicurioReasons(subject: string, s: SchemaText): Promise<string[]> {
     const root = this.url.replace(/\/apis\/ccompat\/v\d+$/, '');
     if (root === this.url) return [];
+    const deadline = this.deadline();
     try {
       const res = await fetch(`${root}/apis/registry/v3/groups/default/artifacts/${enc(subject)}/versions?dryRun=true`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(this.conn.auth ? { authorization: `Basic ${Buffer.from(`${this.conn.auth.username}:${this.conn.auth.password}`).toString('base64')}` } : {}) },
         body: JSON.stringify({ content: { content: s.schema, contentType: s.schemaType === 'PROTOBUF' ? 'application/x-protobuf' : 'application/json' } }),
-        signal: AbortSignal.timeout(this.conn.timeoutMs),
+        signal: deadline.signal,
       });
       const j = (await res.json()) as { causes?: Array<{ description?: string; context?: string }>; title?: string };
       if (j.causes?.length) return j.causes.map((c) => [c.description, c.context && `at ${c.context}`].filter(Boolean).join(' '));
       return j.title ? [j.title] : [];
     } catch {
       return [];
+    } finally {
+      deadline.clear();
     }
   }
 

@@ -16,12 +16,12 @@ export interface RegistryFlags {
   timeout?: number;
 }
 
-/** The registry to use, or undefined when none is configured anywhere. The timeout is the command's --timeout (merged). */
-export function registryFrom(o: RegistryFlags, env: NodeJS.ProcessEnv = process.env, timeoutMs?: number): RegistryConnection | undefined {
+/** The registry to use, or undefined when none is configured anywhere; its timeout is --timeout, else the profile's. */
+export function registryFrom(o: RegistryFlags, env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal): RegistryConnection | undefined {
   const profileName = o.profile ?? (env[ENV.profile] || undefined);
   const profile = profileSettings(env, profileName);
   const raw = o.registry ?? (env[ENV.schemaRegistry] || undefined) ?? profile.schemaRegistry;
   if (raw === undefined) return undefined;
-  const timeout = timeoutMs ?? o.timeout ?? profile.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return { ...parseRegistryUrl(raw), timeoutMs: timeout };
+  const timeoutMs = o.timeout ?? profile.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return { ...parseRegistryUrl(raw), timeoutMs, ...(signal ? { signal } : {}) };
 }

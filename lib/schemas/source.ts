@@ -21,12 +21,15 @@ export function parseSchemaSpec(value: string): SchemaSpec {
   return { kind: 'subject', ...sv };
 }
 
-/** SUBJECT, SUBJECT:N or SUBJECT:latest. */
-export function parseSubjectVersion(value: string): { subject: string; version: number | 'latest' } {
+/** SUBJECT, SUBJECT:N or SUBJECT:latest; a bare SUBJECT means the latest version, or what `absent` says (delete: every version). */
+export function parseSubjectVersion(value: string): { subject: string; version: number | 'latest' };
+export function parseSubjectVersion(value: string, absent: undefined): { subject: string; version?: number | 'latest' };
+export function parseSubjectVersion(value: string, absent: 'latest' | undefined = 'latest'): { subject: string; version?: number | 'latest' } {
   const m = /^(.+?):(\d{1,9}|latest)$/.exec(value.trim());
   const subject = (m ? m[1]! : value).trim();
   if (!subject) throw new InvalidArgumentError(`expected SUBJECT or SUBJECT:VERSION, got "${value}".`);
-  return { subject, version: m ? (m[2] === 'latest' ? 'latest' : Number(m[2])) : 'latest' };
+  const version = m ? (m[2] === 'latest' ? 'latest' : Number(m[2])) : absent;
+  return version === undefined ? { subject } : { subject, version };
 }
 
 /** --references name=subject:version (repeatable). */

@@ -6,7 +6,7 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../support/bins.js';
+import { run, start } from '../support/bins.js';
 import { freshTopic } from '../support/kafka.js';
 import { privateRegistry, runRegistryTests, type PrivateRegistry } from '../support/registry.js';
 
@@ -277,6 +277,16 @@ describe.runIf(runRegistryTests).sequential('kproduce and kconsume with a Schema
       expect(c.code).toBe(3);
       expect(c.stderr).toContain(`did not answer within 2000 ms`);
       expect(c.stdout).toBe('');
+      // Ctrl-C while it waits for the registry: out at once with 130, not after the timeout.
+      const before = sockets.length;
+      const waiting = start('kproduce', [topic, '--value-schema', userAvsc, '--registry', url, '--timeout', '120000', '{"name":"a","age":1}']);
+      waiting.child.stdin.end();
+      for (let i = 0; i < 600 && sockets.length === before; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(sockets.length).toBeGreaterThan(before);
+      waiting.child.kill('SIGINT');
+      const interrupted = await waiting.done;
+      expect(interrupted.code).toBe(130);
+      expect(interrupted.stderr).toContain('interrupted');
     } finally {
       sockets.forEach((s) => s.destroy());
       silent.close();
