@@ -8,7 +8,7 @@ import { processIo } from '../lib/io.js';
 import { interruptSignal } from '../lib/cli/signals.js';
 import { COMPATIBILITY_LEVELS, schemasCheck, schemasConfig, schemasDelete, schemasGet, schemasList, schemasRegister, schemasVersions } from '../lib/schemas/kschemas.js';
 import { registryFrom, registryOption } from '../lib/schemas/settings.js';
-import { parseReference, parseSubjectVersion, TYPE_NAMES } from '../lib/schemas/source.js';
+import { parseReference, parseSubjectMaybeVersion, parseSubjectVersion, TYPE_NAMES } from '../lib/schemas/source.js';
 
 const io = processIo();
 const done = async (work: Promise<unknown>): Promise<void> => void (await work);
@@ -87,6 +87,6 @@ sub(program.command('delete').description('delete a subject (every version) or o
   .argument('<subject[:version]>', 'e.g. orders-value (every version) or orders-value:1')
   .option('--permanent', 'remove for good (soft-deleting first, as the registry requires); its ids stop decoding', false)
   .option('-y, --yes', 'do not ask (needed when stdin is not a terminal)', false)
-  .action((spec: string, o) => done(schemasDelete(io, { ...common(o), ...parseSubjectVersion(spec, undefined), permanent: o.permanent, yes: o.yes })));
+  .action((spec: string, o) => done(schemasDelete(io, { ...common(o), ...parseSubjectMaybeVersion(spec), permanent: o.permanent, yes: o.yes })));
 
 await main(program);

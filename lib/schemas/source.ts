@@ -21,15 +21,18 @@ export function parseSchemaSpec(value: string): SchemaSpec {
   return { kind: 'subject', ...sv };
 }
 
-/** SUBJECT, SUBJECT:N or SUBJECT:latest; a bare SUBJECT means the latest version, or what `absent` says (delete: every version). */
-export function parseSubjectVersion(value: string): { subject: string; version: number | 'latest' };
-export function parseSubjectVersion(value: string, absent: undefined): { subject: string; version?: number | 'latest' };
-export function parseSubjectVersion(value: string, absent: 'latest' | undefined = 'latest'): { subject: string; version?: number | 'latest' } {
+/** SUBJECT, SUBJECT:N or SUBJECT:latest; a bare SUBJECT means its latest version. */
+export function parseSubjectVersion(value: string): { subject: string; version: number | 'latest' } {
+  const { subject, version } = parseSubjectMaybeVersion(value);
+  return { subject, version: version ?? 'latest' };
+}
+
+/** The same, but a bare SUBJECT names no version (kschemas delete: every version). */
+export function parseSubjectMaybeVersion(value: string): { subject: string; version?: number | 'latest' } {
   const m = /^(.+?):(\d{1,9}|latest)$/.exec(value.trim());
   const subject = (m ? m[1]! : value).trim();
   if (!subject) throw new InvalidArgumentError(`expected SUBJECT or SUBJECT:VERSION, got "${value}".`);
-  const version = m ? (m[2] === 'latest' ? 'latest' : Number(m[2])) : absent;
-  return version === undefined ? { subject } : { subject, version };
+  return m ? { subject, version: m[2] === 'latest' ? 'latest' : Number(m[2]) } : { subject };
 }
 
 /** --references name=subject:version (repeatable). */

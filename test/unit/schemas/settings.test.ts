@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRegistryUrl } from '../../../lib/schemas/client.js';
 import { registryFrom } from '../../../lib/schemas/settings.js';
-import { parseSchemaSpec, parseReference, parseSubjectVersion } from '../../../lib/schemas/source.js';
+import { parseSchemaSpec, parseReference, parseSubjectMaybeVersion, parseSubjectVersion } from '../../../lib/schemas/source.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'registry-settings-'));
 const config = join(dir, 'config.json');
@@ -46,6 +46,8 @@ describe('schema specs', () => {
     expect(parseSchemaSpec('orders-value')).toEqual({ kind: 'subject', subject: 'orders-value', version: 'latest' });
     expect(parseSchemaSpec('orders-value:3')).toEqual({ kind: 'subject', subject: 'orders-value', version: 3 });
     expect(parseSubjectVersion('a:b:latest')).toEqual({ subject: 'a:b', version: 'latest' });
+    expect(parseSubjectMaybeVersion('orders-value')).toEqual({ subject: 'orders-value' });
+    expect(parseSubjectMaybeVersion('orders-value:2')).toEqual({ subject: 'orders-value', version: 2 });
     expect(() => parseSchemaSpec('missing.avsc')).toThrow(/no schema file "missing.avsc"/);
   });
   it('reads --references NAME=SUBJECT:VERSION', () => {
