@@ -20,7 +20,7 @@ describe('kproduce and kconsume', () => {
     const { join } = await import('node:path');
     const { packageRoot } = await import('../../lib/stack/paths.js');
     const bins = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).bin as Record<string, string>;
-    expect(Object.keys(bins).sort()).toEqual(['kconsume', 'kgroups', 'kproduce', 'kschemas', 'kstack', 'ktopics']);
+    expect(Object.keys(bins).sort()).toEqual(['kconnect', 'kconsume', 'kgroups', 'kproduce', 'kschemas', 'kstack', 'ktopics']);
     for (const file of Object.values(bins)) {
       const r = spawnSync(join(packageRoot(), file), ['--help'], { encoding: 'utf8', timeout: 30_000 });
       expect(r.error).toBeUndefined();
