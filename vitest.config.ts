@@ -12,6 +12,7 @@ const broker = {
 const RUNTIMES = [
   'test/integration/stack/**/*.test.ts',
   'test/e2e/kstack-recover.test.ts',
+  'test/e2e/kstack-registry.test.ts',
   'test/e2e/connect-*.test.ts',
   'test/e2e/schemas-*.test.ts',
   'test/e2e/image.test.ts',
