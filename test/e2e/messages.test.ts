@@ -87,8 +87,9 @@ describe('ktopics create and alter --config', () => {
   });
 });
 
-describe('what the README shows', () => {
+describe('what the README and docs/kconsume.md show', () => {
   const readme = readFileSync(join(packageRoot(), 'README.md'), 'utf8');
+  const kconsumeDoc = readFileSync(join(packageRoot(), 'docs', 'kconsume.md'), 'utf8');
 
   it('the keyed examples of "Topics, partitions and keys" show the partitions the command (and kcat, murmur2) picks', async () => {
     const examples = [...readme.matchAll(/^kproduce teste -k (\w+) ((?:\w+ )+)\s*# → ✔ teste\[(\d+)\]@… key=\1 \d+ ms$/gm)].map((m) => ({ key: m[1]!, values: m[2]!.trim().split(' '), partition: m[3]! }));
@@ -110,7 +111,7 @@ describe('what the README shows', () => {
   });
 
   it('kconsume escapes control characters, a tab included (\\t), in keys and values; --raw prints the bytes', async () => {
-    expect(readme).toContain('newlines, tabs and other control characters in a key, value or header are escaped (`\\n`, `\\t`, `\\x01`)');
+    expect(kconsumeDoc).toContain('newlines, tabs and other control characters in a key, value or header are escaped (`\\n`, `\\t`, `\\x01`)');
     const topic = await freshTopic('tabs');
     expect(kcat(['-P', '-t', topic, '-K', ':'], 'k\tx:a\tb\u0001c\n').code).toBe(0);
     const pretty = await run('kconsume', [topic, '--from-beginning', '-e']);
