@@ -31,6 +31,11 @@ export function sendMessages({ logger, cluster, partitioner, eosManager, retrier
     let expected: Array<[string, string]> = []
     /** Retriable refusals of the current attempt, by partition: the first is what the retry reports if it runs out. */
     let refusals: any[] = []
+    /**
+     * topic -> partition -> its records, chosen once for the whole send: a keyless record re-partitioned on a retry could
+     * move from a partition that was stored to one that was not (stored twice) or the other way (never sent, yet acked).
+     */
+    const assigned = new Map<string, Record<number, unknown[]>>()
 
     const createProducerRequests = async () => {
       expected = []
@@ -45,7 +50,8 @@ export function sendMessages({ logger, cluster, partitioner, eosManager, retrier
           logger.debug('Producing to topic without metadata', { topic, targetTopics: Array.from(cluster.targetTopics) })
           throw new KafkaJSMetadataNotLoaded('Producing to topic without metadata')
         }
-        const messagesPerPartition = groupMessagesPerPartition({ topic, partitionMetadata, messages, partitioner })
+        const messagesPerPartition = assigned.get(topic) ?? groupMessagesPerPartition({ topic, partitionMetadata, messages, partitioner })
+        assigned.set(topic, messagesPerPartition)
         const pending = keys(messagesPerPartition).filter((p) => !answered(topic, p))
         const known = new Set(partitionMetadata.map((m: any) => String(m.partitionId)))
         const unknown = pending.find((p) => !known.has(String(p)))
