@@ -102,7 +102,7 @@ describe.runIf(enabled).sequential("kstack's Docker provider on podman's API", (
     const r = await run('kstack', ['up', '--timeout', '60000'], { env, timeoutMs: 120_000 });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: docker compose up exited with code 1:\n/);
-    expect(r.stderr).toMatch(/confluentinc\/cp-(kafka|zookeeper|enterprise-control-center):7\.9\.\d+/);
+    expect(r.stderr).toMatch(/confluentinc\/cp-(kafka|zookeeper|enterprise-control-center|kafka-connect|schema-registry):7\.9\.\d+/);
     expect(r.stderr).toMatch(/\nhint: no container was created, so `kstack logs` has nothing to show: an image could not be pulled or built/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stdout).toBe('');
