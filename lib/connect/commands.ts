@@ -103,8 +103,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * --wait running: until the connector and every task run (at least one task). A FAILED connector or task ends the wait at
  * once with its error; the deadline with exit 3. Newly created tasks go through UNASSIGNED, so those are waited out.
  */
-export async function waitRunning(client: ConnectClient, name: string, timeoutMs: number): Promise<api.ConnectorStatus> {
+export async function waitRunning(client: ConnectClient, name: string, timeoutMs: number, restarted?: api.ConnectorStatus): Promise<api.ConnectorStatus> {
   const deadline = Date.now() + timeoutMs;
+  // After a restart the worker's status may still be the one from before for a while (it reaches the status topic, and
+  // comes back, asynchronously): that FAILED is old news until the status has changed, or stayed the same for 10 s.
+  const staleUntil = restarted ? Date.now() + Math.min(10_000, timeoutMs / 2) : 0;
+  const stateOf = (x: api.ConnectorStatus) => JSON.stringify([x.connector, ...x.tasks].map((t) => [t.state, t.trace ?? '']));
+  let changed = !restarted;
   let last: api.ConnectorStatus | undefined;
   for (;;) {
     try {
@@ -113,9 +118,10 @@ export async function waitRunning(client: ConnectClient, name: string, timeoutMs
       // Just created: the status topic may not have it yet.
       if (!(e instanceof KtoolError && e.code === 'UNKNOWN_CONNECTOR')) throw e;
     }
+    if (last && !changed && stateOf(last) !== stateOf(restarted!)) changed = true;
     if (last) {
       const failed = [last.connector, ...last.tasks].find((x) => x.state === 'FAILED');
-      if (failed) {
+      if (failed && (changed || Date.now() > staleUntil)) {
         const what = 'id' in failed ? `task ${failed.id}` : 'the connector';
         throw new KtoolError('CONNECTOR_FAILED', `${name}: ${what} FAILED: ${failed.trace ? firstLine(failed.trace) : 'no trace'}`, {
           exitCode: EXIT.failed,
@@ -165,9 +171,9 @@ export async function actionCommand(io: Io, o: Common & { name: string; action: 
 }
 
 export async function restartCommand(io: Io, o: Common & { name: string; tasks: boolean; failedOnly: boolean; wait?: 'running'; waitMs: number }): Promise<void> {
-  // With --tasks the worker marks what it restarts RESTARTING before it answers (KIP-745), so the wait never sees the old FAILED.
+  const before = o.wait ? await api.status(o.client, o.name) : undefined;
   await api.restart(o.client, o.name, { tasks: o.tasks, failedOnly: o.failedOnly });
-  if (o.wait) await waitRunning(o.client, o.name, o.waitMs);
+  if (o.wait) await waitRunning(o.client, o.name, o.waitMs, before);
   report(io, o, PAST.restart, o.wait ? 'RUNNING' : undefined);
 }
 
