@@ -2,6 +2,7 @@
 import { withOfflinePartitions } from './patches.js'; // first: replaces kafkajs internals before kafkajs loads them
 import { CompressionTypes, Partitioners, type IHeaders, type Message } from 'kafkajs';
 import type { Compression } from './compressions.js';
+import { EXIT, KtoolError } from '../errors.js';
 import { createKafka, unreachable, withDeadline, type ConnectionOptions } from './client.js';
 
 export type Acks = -1 | 0 | 1;
@@ -100,6 +101,17 @@ export interface ProducerOptions extends ConnectionOptions {
   deliveryTimeoutMs?: number;
 }
 
+/** The cluster answered, yet gave the idempotent producer no id in time (InitProducerId kept failing as retriable). */
+function noProducerId(brokers: string[], timeoutMs: number, cause?: unknown): KtoolError {
+  // kafkajs wraps the broker's last refusal: "The coordinator is loading..." says why.
+  const said = (cause as { cause?: { message?: string } } | undefined)?.cause?.message;
+  return new KtoolError('NO_PRODUCER_ID', `Kafka at ${brokers.join(',')} answered, but gave the producer no producer id within ${timeoutMs} ms${said ? ` (the broker said: ${said})` : ''}; --acks all sends idempotently, which needs one`, {
+    exitCode: EXIT.unreachable,
+    hint: 'brokers get producer ids from the controller quorum: are most KRaft controllers (or ZooKeeper) down? `ktopics describe TOPIC` says; `--acks 1` sends without a producer id; --timeout MS waits longer',
+    cause,
+  });
+}
+
 /** A producer that can tell each record's partition (our partitioner wrapper records kafkajs's choice). */
 export async function openProducer(options: ProducerOptions): Promise<RecordProducer> {
   const chosen = new WeakMap<object, number>();
@@ -122,8 +134,14 @@ export async function openProducer(options: ProducerOptions): Promise<RecordProd
       };
     },
   });
+  // kafkajs connects to the cluster, then (idempotent) asks for a producer id: a timeout after the first step is no
+  // unreachable broker. KRaft brokers hand out producer ids from blocks the controller quorum allocates.
+  let reached = false;
+  producer.on(producer.events.CONNECT, () => void (reached = true));
   // Connecting reads every topic's metadata: a partition without a leader in another topic must not stop this one.
-  await withOfflinePartitions(() => withDeadline(producer.connect(), options.timeoutMs, () => unreachable(options.brokers, options.timeoutMs)));
+  await withOfflinePartitions(() => withDeadline(producer.connect(), options.timeoutMs, () => (reached ? noProducerId(options.brokers, options.timeoutMs) : unreachable(options.brokers, options.timeoutMs)))).catch((e) => {
+    throw reached && !(e instanceof KtoolError) ? noProducerId(options.brokers, options.timeoutMs, e) : e;
+  });
   const compression = COMPRESSION_TYPE[options.compression ?? 'none'];
   /** Partition answers as send-messages.ts gives them: a base offset, or an error and the records it refused. */
   type Answer = { partition: number; baseOffset?: string; offset?: string; error?: { type?: string }; messages?: Message[] };

@@ -35,7 +35,13 @@ describe('brokers die under ktopics and kproduce', () => {
       const r = await run('ktopics', ['describe', ...topics, '--json', '-b', survivor], { timeoutMs: 90_000 });
       return { ...r, topics: r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Described) };
     };
-    const before = await describe(rf1);
+    // Broker 1 learns of the new topic from the metadata log on its own time: poll until it describes rf1 with leaders.
+    let last = '';
+    const before = await eventually(async () => {
+      const d = await describe(rf1);
+      last = d.stderr;
+      return d.code === 0 && d.topics[0]?.partitions.length === 3 && d.topics[0].partitions.every((p) => p.leader > 0) ? d : undefined;
+    }, 60_000, `broker 1 to describe ${rf1}`).catch((e: Error) => Promise.reject(new Error(`${e.message}; last stderr: ${last}`)));
     const victim = before.topics[0]!.partitions.find((p) => p.leader !== 1)!.leader; // a broker leading one of rf1's partitions
     const other = victim === 2 ? 3 : 2;
 
@@ -65,8 +71,10 @@ describe('brokers die under ktopics and kproduce', () => {
     // rf3 lost one replica of three: every partition led by a live broker, with its offsets, under-replicated.
     await eventually(async () => {
       const d = (await describe(rf3)).topics[0]!;
-      return d.partitions.every((p) => p.leader > 0 && p.leader !== victim && !p.isr.includes(victim)) ? d : undefined;
-    }, 60_000, `${rf3}'s ISR without broker ${victim}`).then((d) => {
+      // A new leader answers OFFSET_NOT_AVAILABLE until its high watermark catches up: offsets absent (null) meanwhile, never wrong.
+      for (const p of d.partitions) if (p.messages !== null) expect(p.messages).toBe(p.latest! - p.earliest!);
+      return d.partitions.every((p) => p.leader > 0 && p.leader !== victim && !p.isr.includes(victim) && p.messages !== null) ? d : undefined;
+    }, 60_000, `${rf3}'s ISR without broker ${victim}, and its offsets`).then((d) => {
       expect(d.underReplicated).toBe(3);
       expect(d.partitions.map((p) => p.messages).reduce((a, b) => a! + b!, 0)).toBe(30);
     });
@@ -82,10 +90,17 @@ describe('brokers die under ktopics and kproduce', () => {
     const quorum = await describe(rf3);
     expect(quorum.code).toBe(0);
     expect(quorum.stderr).toMatch(new RegExp(`^warning: ${rf3}: brokers ${[victim, other].sort().join(', ')} of 1, 2, 3 are down .*the metadata quorum is lost`, 'm'));
+    // Idempotent (--acks all): the survivor answers, but may have no producer id to give without the quorum (or, with a
+    // block of ids cached, take the records and wait for the dead ISR member): either is said, never "could not reach".
+    const idempotent = await run('kproduce', [rf3, 'x', '-b', survivor, '--timeout', '5000', '--delivery-timeout', '5000'], { timeoutMs: 90_000 });
+    expect(idempotent.code).toBe(3);
+    expect(idempotent.stderr).toMatch(new RegExp(`gave the producer no producer id within 5000 ms|no acknowledgement within 5000 ms|could not reach broker ${address.get(other)}`));
+    expect(idempotent.stderr).not.toContain(`could not reach Kafka at ${survivor}`);
     let produced;
     if (leaderOf) {
       // A partition the dead broker still leads in the (stale) metadata: the error names that broker, not the bootstrap one.
-      produced = await run('kproduce', [rf3, 'x', '-p', String(leaderOf.partition), '-b', survivor, '--delivery-timeout', '20000'], { timeoutMs: 90_000 });
+      // --acks 1 needs no producer id, so the send goes to that leader whatever the quorum's state.
+      produced = await run('kproduce', [rf3, 'x', '-p', String(leaderOf.partition), '-b', survivor, '--acks', '1', '--delivery-timeout', '20000'], { timeoutMs: 90_000 });
       expect(produced.code).toBe(3);
       expect(produced.stderr).toContain(`could not reach broker ${address.get(other)} (the cluster's metadata still lists it; ${survivor} answered): connection refused`);
       expect(produced.stderr).not.toContain(`could not reach Kafka at ${survivor}`);
