@@ -1,7 +1,7 @@
 // `npm run bench`: our tools against kcat, Kafka's console tools, plain kafkajs and the producer perf test on one
 // broker, same work, alternating tools over several rounds; prints a table and writes results.json and chart.svg.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,7 @@ import { portSpan } from '../lib/stack/plan.js';
 import { DEFAULT_HOST, findKafkaVersion, type KafkaVersion } from '../lib/stack/versions.js';
 import { measure, median, type Measured } from './measure.js';
 import { renderSvg, type Panel } from './svg.js';
-import { needsJava, TOOLS, type Setup, type Tool } from './tools.js';
+import { baseId, needsJava, toolsFor, type NodeLine, type Setup, type Tool } from './tools.js';
 import { writeData } from './data.js';
 
 const { values: args } = parseArgs({
@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
     records: { type: 'string' },
     tools: { type: 'string' },
     out: { type: 'string' },
+    node: { type: 'string', multiple: true },
   },
 });
 
@@ -54,6 +55,21 @@ interface Row {
 }
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
+
+/**
+ * The Node binaries our tools run with: --node PATH (repeatable), or --node all for this one and every line
+ * `.ci/install-node` put in .cache/node/; without --node, the Node running the bench.
+ */
+function nodeLines(root: string): NodeLine[] {
+  const asked = args.node ?? [process.execPath];
+  const cached = join(root, '.cache', 'node');
+  const paths = asked.flatMap((p) => (p !== 'all' ? [p] : [process.execPath, ...(existsSync(cached) ? readdirSync(cached).map((v) => join(cached, v, 'bin', 'node')) : [])]));
+  return [...new Set(paths)].map((path) => {
+    const v = version([path, '--version'], /^v(\d+\.\d+\.\d+)/m);
+    if (!/^\d/.test(v)) throw new Error(`--node ${path}: not a Node binary (its --version: ${v})`);
+    return { path, version: v };
+  });
+}
 /** The first match of pick in what a command prints (stdout and stderr: java -version writes to stderr). */
 const version = (argv: string[], pick: RegExp): string => {
   const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 10_000 });
@@ -87,7 +103,7 @@ async function main(): Promise<number> {
       classpath = [await ensureJars(kafka, paths.cacheDir), await ensureJars(tools, paths.cacheDir)].map((d) => join(d, '*')).join(':');
     }
     const setup: Setup = { brokers, root, classpath };
-    const tools = TOOLS.filter((t) => (!wanted || wanted.includes(t.id)) && (java || !needsJava(t)));
+    const tools = toolsFor(nodeLines(root)).filter((t) => (!wanted || wanted.includes(t.id) || wanted.includes(baseId(t))) && (java || !needsJava(t)));
     const conn: ConnectionOptions = { brokers: brokers.split(','), timeoutMs: 30_000 };
 
     const data100 = join(work, 'records-100.txt');
@@ -155,8 +171,8 @@ async function main(): Promise<number> {
 
     // Streaming check: our peak memory for 10,000 records, to set beside the full run's.
     const small = Math.min(10_000, records);
-    if (!quick && (!wanted || wanted.includes('ours'))) {
-      const ours = TOOLS.find((t) => t.id === 'ours')!;
+    if (!quick && tools.some((t) => baseId(t) === 'ours')) {
+      const ours = tools.find((t) => baseId(t) === 'ours')!;
       const smallFile = join(work, 'records-small.txt');
       writeData(smallFile, small, 100);
       for (let round = 1; round <= rounds; round++) {
@@ -182,7 +198,7 @@ async function main(): Promise<number> {
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
       memoryGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
+      node: [...new Set(nodeLines(root).map((n) => `v${n.version}`))].join(', '),
       java: version(['java', '-version'], /version "([^"]+)"/),
       kcat: version(['kcat', '-V'], /Version ([\d.]+) .*(librdkafka [\d.]+)/),
       kafka: kafka.version,
@@ -191,7 +207,7 @@ async function main(): Promise<number> {
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'results.json'), JSON.stringify(result, null, 2) + '\n');
     writeFileSync(join(outDir, 'chart.svg'), chart(rows, machine));
-    process.stdout.write(table(rows) + '\n');
+    process.stdout.write(table(rows, tools) + '\n');
     log(`bench: wrote ${join(outDir, 'results.json')} and chart.svg`);
 
     const failed = rows.flatMap((r) => r.samples.filter((s) => !s.ok).map((s) => `${r.workload} / ${r.label}: ${s.error ?? 'failed'}`));
@@ -207,13 +223,13 @@ const ratio = (a: number | undefined, b: number | undefined) => (a === undefined
 const n0 = (x: number | undefined) => (x === undefined ? 'failed' : Math.round(x).toLocaleString('en-US'));
 
 /** A Markdown table: medians, and each as a ratio to kcat's on the same workload. */
-export function table(rows: Row[]): string {
+export function table(rows: Row[], tools: Tool[]): string {
   const lines = [
     '| workload | tool | msg/s | MB/s | wall ms | peak RSS MiB | msg/s vs kcat | wall vs kcat | RSS vs kcat |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   const workloads = [...new Set(rows.map((r) => r.workload))];
-  const toolOrder = TOOLS.map((t) => t.id);
+  const toolOrder = tools.map((t) => t.id);
   const sorted = [...rows].sort((a, b) => workloads.indexOf(a.workload) - workloads.indexOf(b.workload) || toolOrder.indexOf(a.tool) - toolOrder.indexOf(b.tool));
   for (const r of sorted) {
     const k = rows.find((x) => x.workload === r.workload && x.tool === 'kcat');
@@ -229,7 +245,7 @@ function chart(rows: Row[], m: { cpu: string; cores: number; memoryGiB: number; 
     title: workload,
     unit,
     better,
-    bars: rows.filter((r) => r.workload === workload && pick(r) !== undefined).map((r) => ({ label: r.label, value: pick(r)!, highlight: r.tool === 'ours' })),
+    bars: rows.filter((r) => r.workload === workload && pick(r) !== undefined).map((r) => ({ label: r.label, value: pick(r)!, highlight: baseId({ id: r.tool }) === 'ours' })),
   });
   const panels = [
     panel('produce 100 B', 'msg/s', 'higher', (r) => r.msgPerSec),

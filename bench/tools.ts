@@ -16,6 +16,7 @@ export interface Command {
 }
 
 export interface Tool {
+  /** ours, kcat, ...; a tool run on several Node lines has one id per line: ours@24.22.3. */
   id: string;
   label: string;
   /** What the tool sends with, said in the README table. */
@@ -25,11 +26,17 @@ export interface Tool {
   oneShot?(s: Setup, topic: string): Command;
 }
 
-const node = process.execPath;
+/** A Node binary to run our tools with, and its version. */
+export interface NodeLine {
+  path: string;
+  version: string;
+}
+
 const bin = (s: Setup, name: string) => join(s.root, 'dist', name);
 const java = (s: Setup, main: string, args: string[]) => ['java', '-Xmx512m', '-cp', s.classpath!, main, ...args];
 
-export const TOOLS: Tool[] = [
+/** The tools that run on Node, for one Node binary. */
+const nodeTools = (node: string): Tool[] => [
   {
     id: 'ours',
     label: 'kproduce / kconsume',
@@ -38,6 +45,29 @@ export const TOOLS: Tool[] = [
     consume: (s, topic) => ({ argv: [node, bin(s, 'cmd/kconsume.js'), '-b', s.brokers, topic, '-e', '--from-beginning', '--raw'], stdin: false }),
     oneShot: (s, topic) => ({ argv: [node, bin(s, 'cmd/kproduce.js'), '-b', s.brokers, topic, 'hello'], stdin: false }),
   },
+  {
+    id: 'kafkajs',
+    label: 'plain kafkajs 2.2.4',
+    settings: 'stock kafkajs (no patches), idempotent, acks=all, 1,000 records a request; eachBatch',
+    produce: (s, topic) => ({ argv: [node, bin(s, 'bench/plain-kafkajs.js'), 'produce', s.brokers, topic], stdin: true }),
+    consume: (s, topic, records) => ({ argv: [node, bin(s, 'bench/plain-kafkajs.js'), 'consume', s.brokers, topic, String(records)], stdin: false }),
+    oneShot: (s, topic) => ({ argv: [node, bin(s, 'bench/plain-kafkajs.js'), 'produce', s.brokers, topic], stdin: true }),
+  },
+  {
+    id: 'floor',
+    label: 'floor: Node, a socket and 4 round trips',
+    settings: 'no client library: ApiVersions, Metadata, InitProducerId and one Produce written by hand (bench/floor.ts)',
+    oneShot: (s, topic) => ({ argv: [node, bin(s, 'bench/floor.js'), s.brokers.split(',')[0]!, topic], stdin: false }),
+  },
+  {
+    id: 'node',
+    label: 'floor: node -e 0',
+    settings: 'Node starting and exiting, nothing else',
+    oneShot: () => ({ argv: [node, '-e', '0'], stdin: false }),
+  },
+];
+
+const otherTools: Tool[] = [
   {
     id: 'kcat',
     label: 'kcat',
@@ -58,14 +88,6 @@ export const TOOLS: Tool[] = [
     oneShot: (s, topic) => ({ argv: java(s, 'kafka.tools.ConsoleProducer', ['--bootstrap-server', s.brokers, '--topic', topic]), stdin: true }),
   },
   {
-    id: 'kafkajs',
-    label: 'plain kafkajs 2.2.4',
-    settings: 'stock kafkajs (no patches), idempotent, acks=all, 1,000 records a request; eachBatch',
-    produce: (s, topic) => ({ argv: [node, bin(s, 'bench/plain-kafkajs.js'), 'produce', s.brokers, topic], stdin: true }),
-    consume: (s, topic, records) => ({ argv: [node, bin(s, 'bench/plain-kafkajs.js'), 'consume', s.brokers, topic, String(records)], stdin: false }),
-    oneShot: (s, topic) => ({ argv: [node, bin(s, 'bench/plain-kafkajs.js'), 'produce', s.brokers, topic], stdin: true }),
-  },
-  {
     id: 'perf',
     label: 'ProducerPerformance (JVM)',
     settings: "Kafka's producer perf test 3.9.2: generated records, acks=all, Java client defaults; the broker's limit",
@@ -75,5 +97,17 @@ export const TOOLS: Tool[] = [
     }),
   },
 ];
+
+/** Every tool, those on Node once per Node line (ids and labels then name the line; one line keeps them plain). */
+export function toolsFor(nodes: NodeLine[]): Tool[] {
+  const onNode = nodes.flatMap((n) =>
+    nodeTools(n.path).map((t) => (nodes.length === 1 ? t : { ...t, id: `${t.id}@${n.version}`, label: `${t.label}, Node ${n.version}` })),
+  );
+  const order = ['ours', 'kcat', 'console', 'kafkajs', 'perf', 'floor', 'node'];
+  return [...onNode, ...otherTools].sort((a, b) => order.indexOf(baseId(a)) - order.indexOf(baseId(b)));
+}
+
+/** ours@24.22.3 -> ours. */
+export const baseId = (t: { id: string }) => t.id.split('@')[0]!;
 
 export const needsJava = (t: Tool) => t.id === 'console' || t.id === 'perf';
