@@ -10,6 +10,7 @@
 // - protocol/requests/metadata/v0/response.js (parse of v0-v6) threw LEADER_NOT_AVAILABLE for a whole cluster's metadata
 //   when one partition had no leader: inside withOfflinePartitions (admin calls) the metadata comes back as it is.
 // - network/requestQueue/index.js ran a 1 ms timer per connection, set with a negative delay (see request-queue.ts).
+// - consumer/, admin/ and broker/saslAuthenticator/ load on first use, not with kafkajs (start-up time; see LAZY).
 // kafkajs is pinned and unmaintained (tulios/kafkajs#1603); test/unit/kafka/patches.test.ts checks the encoders and
 // decoder against the originals and that kafkajs loads ours; test/failure/produce-leader-kill.test.ts checks the retry.
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -100,6 +101,28 @@ export const patchedInTime = [
   'kafkajs/src/protocol/requests/metadata/v1/response.js', // v1-v6 capture v0's parse
   'kafkajs/src/network/connection.js', // captures the request queue
 ].every((id) => !require.cache[require.resolve(id)]);
+/**
+ * kafkajs requires its consumer, admin client and SASL authenticators (with node:crypto) when it loads, whatever the
+ * command uses: ~12 ms of a one-shot kproduce's start. Each is put in the cache as a stand-in that loads the real
+ * module the first time it is called or constructed (each exports one function or class).
+ */
+export const LAZY = ['kafkajs/src/consumer/index.js', 'kafkajs/src/admin/index.js', 'kafkajs/src/broker/saslAuthenticator/index.js'] as const;
+function lazy(id: string): void {
+  const filename = require.resolve(id);
+  let real: ((...args: unknown[]) => unknown) | undefined;
+  const load = () => {
+    if (!real) {
+      delete require.cache[filename]; // the stand-in's entry: require loads the file itself now
+      real = require(filename) as (...args: unknown[]) => unknown;
+    }
+    return real;
+  };
+  preload(id, function (this: unknown, ...args: unknown[]) {
+    // A class constructed through the stand-in: the real constructor's object, whose prototype is the real one.
+    return new.target ? Reflect.construct(load(), args) : load().apply(this, args);
+  });
+}
+for (const id of LAZY) if (!require.cache[require.resolve(id)]) lazy(id);
 preload(PATCHED.sendMessages, sendMessages);
 preload(PATCHED.produceRequest, produceRequest);
 preload(PATCHED.recordDecoder, decodeRecord);

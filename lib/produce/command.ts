@@ -74,7 +74,7 @@ async function chooseSource(io: Io, o: ProduceCommandOptions): Promise<Source> {
   if (o.file !== undefined) {
     if (!fromStdin) throw usageError('give messages as arguments or with -f/--file, not both', `drop the arguments to send the lines of ${o.file}`);
     await readable(o.file);
-    return { kind: 'stream', stream: createReadStream(o.file), delimiter: o.delimiter };
+    return { kind: 'stream', stream: createReadStream(o.file, { highWaterMark: 1024 * 1024 }), delimiter: o.delimiter };
   }
   if (!fromStdin) return { kind: 'args', values: o.messages };
   if (o.tombstone && o.key !== undefined && !o.jsonInput && o.keySeparator === undefined) {

@@ -225,3 +225,27 @@ describe('parseAlterConfigsResponse', () => {
     expect(await rejection(parseAlterConfigsResponse({ resources: [resource(40, null)] }))).not.toHaveProperty('brokerMessage');
   });
 });
+
+describe('lazy kafkajs modules', () => {
+  const cached = (id: string) => require.cache[require.resolve(id)] !== undefined;
+
+  it('loads the consumer, the admin client and the SASL authenticators only when they are first used', async () => {
+    const { Kafka } = (await import('kafkajs')).default;
+    // What each real module requires: absent until the stand-in is called.
+    expect(cached('kafkajs/src/consumer/runner.js')).toBe(false);
+    expect(cached('kafkajs/src/broker/saslAuthenticator/scram.js')).toBe(false);
+    const standIn = require('kafkajs/src/consumer/index.js');
+    const kafka = new Kafka({ brokers: ['127.0.0.1:9'], logLevel: 0 });
+    kafka.producer();
+    expect(cached('kafkajs/src/consumer/runner.js')).toBe(false);
+    const consumer = kafka.consumer({ groupId: 'g' });
+    expect(typeof consumer.subscribe).toBe('function');
+    expect(typeof consumer.run).toBe('function');
+    expect(cached('kafkajs/src/consumer/runner.js')).toBe(true);
+    const admin = kafka.admin();
+    expect(typeof admin.createTopics).toBe('function');
+    // The stand-in's cache entry gave way to the real module: a later require gets kafkajs's own export.
+    expect(require('kafkajs/src/consumer/index.js')).not.toBe(standIn);
+    expect(typeof require('kafkajs/src/consumer/index.js')).toBe('function');
+  });
+});
