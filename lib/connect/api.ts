@@ -61,7 +61,26 @@ export const listNames = (c: ConnectClient) => c.get<string[]>('/connectors');
 export const listExpanded = (c: ConnectClient) => c.get<Record<string, { status: ConnectorStatus; info: ConnectorInfo }>>('/connectors?expand=status&expand=info');
 
 export const plugins = (c: ConnectClient) => c.get<Plugin[]>('/connector-plugins');
-export const status = (c: ConnectClient, name: string) => about(name, () => c.get<ConnectorStatus>(`/connectors/${enc(name)}/status`));
+/**
+ * A connector's status. The worker writes it to its status topic a moment after the connector is created, and answers
+ * 404 until then, as for an unknown name: a connector that exists is asked again (every 200 ms, for up to 10 s or the
+ * timeout), never reported as unknown.
+ */
+export async function status(c: ConnectClient, name: string): Promise<ConnectorStatus> {
+  const until = Date.now() + Math.min(10_000, c.target.timeoutMs);
+  for (;;) {
+    try {
+      return await c.get<ConnectorStatus>(`/connectors/${enc(name)}/status`);
+    } catch (e) {
+      if (!(e instanceof ConnectHttpError && e.status === 404)) throw e;
+      if (!(await exists(c, name))) throw unknownConnector(name);
+      if (Date.now() >= until) {
+        throw new KtoolError('NO_STATUS_YET', `connector "${name}" exists, but the worker has no status for it yet`, { exitCode: EXIT.failed, hint: 'a new connector\'s status appears within seconds of its creation; ask again' });
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
 export const info = (c: ConnectClient, name: string) => about(name, () => c.get<ConnectorInfo>(`/connectors/${enc(name)}`));
 export const config = (c: ConnectClient, name: string) => about(name, () => c.get<Record<string, string>>(`/connectors/${enc(name)}/config`));
 /** Topics a connector has used since it was created or its topics reset (KIP-558). */

@@ -115,8 +115,8 @@ export async function waitRunning(client: ConnectClient, name: string, timeoutMs
     try {
       last = await api.status(client, name);
     } catch (e) {
-      // Just created: the status topic may not have it yet.
-      if (!(e instanceof KtoolError && e.code === 'UNKNOWN_CONNECTOR')) throw e;
+      // Just created: the status topic may not have it yet (api.status waits for it up to 10 s; the deadline may be longer).
+      if (!(e instanceof KtoolError && (e.code === 'UNKNOWN_CONNECTOR' || e.code === 'NO_STATUS_YET'))) throw e;
     }
     if (last && !changed && stateOf(last) !== stateOf(restarted!)) changed = true;
     if (last) {

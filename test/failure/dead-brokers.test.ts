@@ -21,7 +21,12 @@ afterAll(async () => {
 describe('brokers die under ktopics and kproduce', () => {
   it('one dead: describe shows offline and under-replicated partitions, offsets absent where no leader answers; two dead: it says the quorum is lost; kproduce names the dead broker', async () => {
     const conn = clusterConnection(stack);
-    const address = new Map((await describeBrokers(conn)).brokers.map((b) => [b.nodeId, `${b.host}:${b.port}`]));
+    // Each broker registers with the controller on its own time after start: poll until the metadata lists all three.
+    const listed = await eventually(async () => {
+      const { brokers } = await describeBrokers(conn);
+      return brokers.length === 3 ? brokers : undefined;
+    }, 60_000, 'the metadata to list three brokers');
+    const address = new Map(listed.map((b) => [b.nodeId, `${b.host}:${b.port}`]));
     const survivor = address.get(1)!;
     const rf1 = uniqueName('rf1');
     const rf3 = uniqueName('rf3');
@@ -32,7 +37,8 @@ describe('brokers die under ktopics and kproduce', () => {
       expect(p.code).toBe(0);
     }
     const describe = async (...topics: string[]) => {
-      const r = await run('ktopics', ['describe', ...topics, '--json', '-b', survivor], { timeoutMs: 90_000 });
+      // A lone survivor that has lost the quorum answers slowly on a busy machine: 30 s, not the default 10 s.
+      const r = await run('ktopics', ['describe', ...topics, '--json', '-b', survivor, '--timeout', '30000'], { timeoutMs: 90_000 });
       return { ...r, topics: r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Described) };
     };
     // Broker 1 learns of the new topic from the metadata log on its own time: poll until it describes rf1 with leaders.
@@ -49,7 +55,7 @@ describe('brokers die under ktopics and kproduce', () => {
     await killBroker(stack, victim, 'SIGKILL');
     // At once (the metadata may still name the dead leader) and after it is fenced (leader -1): always exit 0, with what can be known.
     const first = await describe(rf1, rf3);
-    expect(first.code).toBe(0);
+    expect(first.code, first.stderr).toBe(0);
     const lost = first.topics[0]!.partitions.filter((p) => p.replicas.includes(victim));
     expect(lost.length).toBeGreaterThan(0);
     for (const p of lost) expect([p.earliest, p.latest, p.messages]).toEqual([null, null, null]);
@@ -60,13 +66,18 @@ describe('brokers die under ktopics and kproduce', () => {
       return d.topics[0]?.offline === lost.length ? d : undefined;
     }, 60_000, `${rf1}'s partitions on broker ${victim} to be offline`);
     const fencedMs = Date.now() - killedAt;
-    expect(offline.code).toBe(0);
+    expect(offline.code, offline.stderr).toBe(0);
     expect(offline.topics[0]!.configs).toEqual({});
     for (const p of offline.topics[0]!.partitions.filter((x) => x.replicas.includes(victim))) expect(p).toMatchObject({ leader: -1, offline: true, earliest: null, latest: null, messages: null });
     expect(offline.stderr).toMatch(new RegExp(`^warning: ${rf1}: partitions? [\\d, ]+: no offsets: offline: no leader$`, 'm'));
-    const human = await run('ktopics', ['describe', rf1, '-b', survivor]);
-    expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(new RegExp(`^${rf1}  partitions 3  replication 1  .*offline ${lost.length}\\n`));
+    // kafkajs may take the metadata from another live broker, whose copy of the metadata log can lag broker 1's for a
+    // moment (still naming the dead leader): polled until it too shows the partition offline.
+    const headline = new RegExp(`^${rf1}  partitions 3  replication 1  .*offline ${lost.length}\\n`);
+    const human = await eventually(async () => {
+      const h = await run('ktopics', ['describe', rf1, '-b', survivor, '--timeout', '30000'], { timeoutMs: 90_000 });
+      expect(h.code, h.stderr).toBe(0);
+      return headline.test(h.stdout) ? h : undefined;
+    }, 60_000, `the human describe of ${rf1} to show ${lost.length} offline`);
     expect(human.stdout).toMatch(/^\s+\d+\s+none\s+\d+\s+\S+\s+-\s+-\s+-\s+offline$/m);
     // rf3 lost one replica of three: every partition led by a live broker, with its offsets, under-replicated.
     await eventually(async () => {
@@ -88,7 +99,7 @@ describe('brokers die under ktopics and kproduce', () => {
     const leaderOf = (await describe(rf3)).topics[0]!.partitions.find((p) => p.leader === other);
     await killBroker(stack, other, 'SIGKILL');
     const quorum = await describe(rf3);
-    expect(quorum.code).toBe(0);
+    expect(quorum.code, quorum.stderr).toBe(0);
     expect(quorum.stderr).toMatch(new RegExp(`^warning: ${rf3}: brokers ${[victim, other].sort().join(', ')} of 1, 2, 3 are down .*the metadata quorum is lost`, 'm'));
     // Idempotent (--acks all): the survivor answers, but may have no producer id to give without the quorum (or, with a
     // block of ids cached, take the records and wait for the dead ISR member): either is said, never "could not reach".

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectClient } from '../../../lib/connect/client.js';
+import { status } from '../../../lib/connect/api.js';
 import { clientFrom, parseUrl } from '../../../lib/connect/target.js';
 import { Secret } from '../../../lib/config/secret.js';
 
@@ -108,5 +109,23 @@ describe('ConnectClient over https', () => {
     const url = await serveTls();
     await expect(clientFrom({ url }, {}).get('/connectors')).rejects.toMatchObject({ exitCode: 5, code: 'CONNECT_TLS', hint: expect.stringContaining('--ca') });
     expect(await clientFrom({ url, insecure: true }, {}).get('/connectors')).toEqual(['over-tls']);
+  });
+});
+
+describe('api.status', () => {
+  const running = { name: 'c', connector: { state: 'RUNNING', worker_id: 'w' }, tasks: [], type: 'source' };
+  it("asks again while a connector exists but its status is not written yet (the worker's 404), never calls it unknown", async () => {
+    let asked = 0;
+    const url = await serve((req, res) => {
+      if (req.url === '/connectors/c') return json(res, 200, { name: 'c', config: {}, tasks: [] });
+      if (req.url === '/connectors/c/status') return ++asked < 3 ? json(res, 404, { error_code: 404, message: 'No status found for connector c' }) : json(res, 200, running);
+      json(res, 404, { error_code: 404, message: 'Connector gone not found' });
+    });
+    const client = new ConnectClient({ url, timeoutMs: 5_000 });
+    expect(await status(client, 'c')).toEqual(running);
+    expect(asked).toBe(3);
+    await expect(status(client, 'gone')).rejects.toMatchObject({ code: 'UNKNOWN_CONNECTOR', message: 'no connector named "gone" on this worker' });
+    asked = -1_000;
+    await expect(status(new ConnectClient({ url, timeoutMs: 500 }), 'c')).rejects.toMatchObject({ code: 'NO_STATUS_YET', exitCode: 1 });
   });
 });
