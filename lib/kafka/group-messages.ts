@@ -7,6 +7,11 @@ export type Partitioner = (args: { topic: string; partitionMetadata: unknown[]; 
 export function groupMessagesPerPartition({ topic, partitionMetadata, messages, partitioner }: { topic: string; partitionMetadata: unknown[]; messages: unknown[]; partitioner: Partitioner }): Record<number, unknown[]> {
   if (partitionMetadata.length === 0) return {};
   const result: Record<number, unknown[]> = {};
-  for (const message of messages) (result[partitioner({ topic, partitionMetadata, message })] ??= []).push(message);
+  // One arguments object for the whole send, not one per record (partitioners read it during the call only).
+  const args = { topic, partitionMetadata, message: undefined as unknown };
+  for (const message of messages) {
+    args.message = message;
+    (result[partitioner(args)] ??= []).push(message);
+  }
   return result;
 }

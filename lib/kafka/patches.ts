@@ -10,6 +10,7 @@
 // - protocol/requests/metadata/v0/response.js (parse of v0-v6) threw LEADER_NOT_AVAILABLE for a whole cluster's metadata
 //   when one partition had no leader: inside withOfflinePartitions (admin calls) the metadata comes back as it is.
 // - network/requestQueue/index.js ran a 1 ms timer per connection, set with a negative delay (see request-queue.ts).
+// - protocol/request.js copied every request's body twice to frame it (see request-frame.ts);
 // - consumer/, admin/ and broker/saslAuthenticator/ load on first use, not with kafkajs (start-up time; see LAZY).
 // kafkajs is pinned and unmaintained (tulios/kafkajs#1603); test/unit/kafka/patches.test.ts checks the encoders and
 // decoder against the originals and that kafkajs loads ours; test/failure/produce-leader-kill.test.ts checks the retry.
@@ -20,6 +21,7 @@ import { parseAlterConfigsResponse, parseCreateTopicsResponse } from './admin-re
 import { decodeRecord } from './record-decoder.js';
 import { sendMessages } from './send-messages.js';
 import { RequestQueue } from './request-queue.js';
+import { createFrame, FRAME_HEADROOM } from './request-frame.js';
 
 const require = createRequire(import.meta.url);
 
@@ -32,6 +34,7 @@ export const PATCHED = {
   produceResponse: 'kafkajs/src/protocol/requests/produce/v3/response.js',
   metadataResponse: 'kafkajs/src/protocol/requests/metadata/v0/response.js',
   requestQueue: 'kafkajs/src/network/requestQueue/index.js',
+  request: 'kafkajs/src/protocol/request.js',
 } as const;
 
 /** kafkajs's Produce v3 response (v4-v7 reuse its parse) with a parse that keeps each partition's error code, never throws. */
@@ -66,11 +69,12 @@ export function produceRequest(data: ProduceRequestData): { apiKey: number; apiV
     apiName: 'Produce',
     expectResponse: () => data.acks !== 0,
     encode: async () => {
-      const bytes = await encodeProduceRequest(data, compress);
-      // kafkajs copies an Encoder's `buf` up to `offset`; hand it ours without another copy.
+      // Room in front of the body for the frame's header (request-frame.ts writes it there: no copy of the body).
+      const bytes = await encodeProduceRequest(data, compress, Date.now(), FRAME_HEADROOM);
       const encoder = new Encoder(0);
       encoder.buf = bytes;
       encoder.offset = bytes.length;
+      encoder.headroom = FRAME_HEADROOM;
       return encoder;
     },
   };
@@ -99,7 +103,7 @@ export const patchedInTime = [
   'kafkajs/src/protocol/requests/alterConfigs/v1/response.js',
   'kafkajs/src/protocol/requests/produce/v4/response.js', // v4-v7 capture v3's parse
   'kafkajs/src/protocol/requests/metadata/v1/response.js', // v1-v6 capture v0's parse
-  'kafkajs/src/network/connection.js', // captures the request queue
+  'kafkajs/src/network/connection.js', // captures the request queue and the request framing
 ].every((id) => !require.cache[require.resolve(id)]);
 /**
  * kafkajs requires its consumer, admin client and SASL authenticators (with node:crypto) when it loads, whatever the
@@ -132,3 +136,4 @@ preload(PATCHED.alterConfigsResponse, { decode: require(PATCHED.alterConfigsResp
 preload(PATCHED.produceResponse, produceResponse);
 preload(PATCHED.metadataResponse, metadataResponse);
 preload(PATCHED.requestQueue, RequestQueue);
+preload(PATCHED.request, createFrame(() => new Encoder(0)));

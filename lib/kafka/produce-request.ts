@@ -186,9 +186,25 @@ async function writeBatch(
   b.writeUInt32BE(crc32c(b, start + CRC_FROM, w.at), start + 17);
 }
 
-/** The Produce request body (v3 layout, which v4-v7 reuse) as one buffer. */
-export async function encodeProduceRequest(data: ProduceRequestData, compress: CompressRecords, now = Date.now()): Promise<Buffer> {
-  const w = new Writer(1024 * 1024);
+/** Bytes a request will about take: its records' keys and values, plus 24 bytes each for lengths and varints. */
+function estimate(data: ProduceRequestData): number {
+  let n = 1024;
+  for (const { partitions } of data.topicData) {
+    for (const { messages } of partitions) {
+      n += BATCH_HEADER + 64;
+      for (const m of messages) n += 24 + (Buffer.isBuffer(m.key) ? m.key.length : 0) + (Buffer.isBuffer(m.value) ? m.value.length : 0);
+    }
+  }
+  return n;
+}
+
+/**
+ * The Produce request body (v3 layout, which v4-v7 reuse) as one buffer, sized up front so that it rarely grows.
+ * `headroom` bytes are left free in front of the body (the returned buffer includes them) for the request's frame.
+ */
+export async function encodeProduceRequest(data: ProduceRequestData, compress: CompressRecords, now = Date.now(), headroom = 0): Promise<Buffer> {
+  const w = new Writer(headroom + estimate(data));
+  w.at = headroom;
   const transactionalId = data.transactionalId ?? null;
   const common = {
     codec: data.compression ?? 0,

@@ -1,6 +1,7 @@
 // Producing: a kafkajs producer that reports each record's partition and offset after the ack.
 import { withOfflinePartitions } from './patches.js'; // first: replaces kafkajs internals before kafkajs loads them
-import { CompressionTypes, Partitioners, type IHeaders, type Message } from 'kafkajs';
+import { CompressionTypes, type IHeaders, type Message } from 'kafkajs';
+import { javaPartitioner } from './partitioner.js';
 import type { Compression } from './compressions.js';
 import { EXIT, KtoolError } from '../errors.js';
 import { createKafka, unreachable, withDeadline, type ConnectionOptions } from './client.js';
@@ -125,7 +126,7 @@ export async function openProducer(options: ProducerOptions): Promise<RecordProd
     ...(idempotent ? { maxInFlightRequests: 1 } : {}),
     createPartitioner: () => {
       // The Java client's murmur2 partitioner: same key, same partition as Kafka's own tools.
-      const inner = Partitioners.DefaultPartitioner();
+      const inner = javaPartitioner();
       if (!track) return inner;
       return (args) => {
         const p = inner(args);

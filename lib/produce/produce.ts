@@ -275,6 +275,8 @@ async function* items(source: Source): AsyncGenerator<Buffer[]> {
 
 /** One input item (an argument or a line) to a record, with the command's flags applied over what the input says. */
 function toRecord(item: Buffer, n: number, o: ProduceOptions, extraHeaders: Array<[string, Buffer]>): OutRecord {
+  // Plain lines (the bulk case): one object per record, no spreads or empty header lists for the garbage collector.
+  if (plainText(o, extraHeaders)) return { key: o.key ?? null, value: item };
   const parse = o.parse ?? { kind: 'text' };
   let r: InputRecord;
   if (parse.kind === 'json') r = parseJsonRecord(item, n, parse);
@@ -291,6 +293,10 @@ function toRecord(item: Buffer, n: number, o: ProduceOptions, extraHeaders: Arra
   };
   return o.serialize ? o.serialize(record, item, n, { jsonInput: parse.kind === 'json', keyFlag: o.key !== undefined }) : record;
 }
+
+/** Text records that become { key, value } as they are: no parsing, headers, partition, tombstones or schemas. */
+const plainText = (o: ProduceOptions, extraHeaders: unknown[]) =>
+  (o.parse === undefined || (o.parse.kind === 'text' && !o.parse.keySeparator)) && extraHeaders.length === 0 && o.partition === undefined && !o.tombstone && !o.serialize;
 
 /** Refusals of one record that leave the others sendable (mapKafkaError's codes): kproduce reports them and goes on. */
 const RECORD_REFUSALS = new Set(['MESSAGE_TOO_LARGE', 'INVALID_RECORD']);

@@ -94,7 +94,9 @@ describe('encodeProduceRequest', () => {
     for (const version of built) {
       const { request } = produce.protocol({ version })(data);
       expect(request.apiVersion).toBe(version);
-      expect((await request.encode()).buffer.equals(await encodeProduceRequest(data, compress, NOW))).toBe(true);
+      // Our body starts after the room it leaves for the frame's header (request-frame.ts).
+      const encoded = (await request.encode()) as { buffer: Buffer; headroom?: number };
+      expect(encoded.buffer.subarray(encoded.headroom ?? 0).equals(await encodeProduceRequest(data, compress, NOW))).toBe(true);
     }
   });
 });
@@ -109,6 +111,7 @@ describe('the patches kafkajs loads', () => {
     for (const v of [1, 2, 3]) expect(require(`kafkajs/src/protocol/requests/createTopics/v${v}/response.js`).parse).toBe(parseCreateTopicsResponse);
     for (const v of [0, 1]) expect(require(`kafkajs/src/protocol/requests/alterConfigs/v${v}/response.js`).parse).toBe(parseAlterConfigsResponse);
     expect(require(PATCHED.requestQueue)).toBe(RequestQueue);
+    expect(require('kafkajs/src/protocol/request.js')).not.toBe(original(PATCHED.request));
     expect(new (require('kafkajs/src/network/connection.js'))({ host: '127.0.0.1', port: 1, logger: { namespace: () => ({ debug() {}, info() {}, warn() {}, error() {} }) } }).requestQueue).toBeInstanceOf(RequestQueue);
     expect(patchedInTime).toBe(true);
   });
@@ -247,5 +250,37 @@ describe('lazy kafkajs modules', () => {
     // The stand-in's cache entry gave way to the real module: a later require gets kafkajs's own export.
     expect(require('kafkajs/src/consumer/index.js')).not.toBe(standIn);
     expect(typeof require('kafkajs/src/consumer/index.js')).toBe('function');
+  });
+});
+
+describe('request framing', () => {
+  type Frame = (args: { correlationId: number; clientId: string; request: { apiKey: number; apiVersion: number; encode: () => Promise<unknown> } }) => Promise<{ buffer: Buffer }>;
+  const theirs = original<Frame>(PATCHED.request);
+  const ours = require(PATCHED.request) as Frame;
+  const Encoder = require('kafkajs/src/protocol/encoder.js');
+
+  it('is the one kafkajs loads, and writes the bytes kafkajs writes, for any body and client id', async () => {
+    expect(ours).not.toBe(theirs);
+    const body = () => new Encoder().writeInt32(7).writeString('orders').writeBytes(randomBytes(3000));
+    const fixed = body();
+    for (const clientId of ['ktool', 'a-much-longer-client-id-that-does-not-fit-in-the-room-in-front-of-the-body-ção', '']) {
+      const args = { correlationId: 42, clientId, request: { apiKey: 3, apiVersion: 1, encode: async () => fixed } };
+      expect((await ours(args)).buffer.equals((await theirs(args)).buffer)).toBe(true);
+    }
+  });
+
+  it('writes the header into the room our Produce encoder leaves, without copying the body', async () => {
+    const data = one(msgs(50, (i) => ({ key: `k${i}`, value: Buffer.alloc(100, i) })), { producerId: '9', producerEpoch: 1 });
+    const request = produceRequest(data);
+    const encoded = (await request.encode()) as { buf: Buffer };
+    const framed = await ours({ correlationId: 5, clientId: 'ktool', request: { ...request, encode: async () => encoded } });
+    expect(framed.buffer.buffer).toBe(encoded.buf.buffer); // same memory
+    const plain = new Encoder(0);
+    plain.buf = await encodeProduceRequest(data, compress, NOW);
+    plain.offset = plain.buf.length;
+    const reference = await theirs({ correlationId: 5, clientId: 'ktool', request: { apiKey: 0, apiVersion: 3, encode: async () => plain } });
+    // Timestamps differ (Date.now() at encode): compare everything but the batch's clock fields and CRC.
+    expect(framed.buffer.length).toBe(reference.buffer.length);
+    expect(framed.buffer.subarray(0, 40).equals(reference.buffer.subarray(0, 40))).toBe(true);
   });
 });
