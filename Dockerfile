@@ -3,7 +3,7 @@
 # production dependencies only. Both install exactly package-lock.json (`npm ci`).
 #
 # Node 24 is an LTS line (Node 20 reached end of life in April 2026; the package itself still runs on 20.19+).
-# bookworm-slim is glibc-based, so lz4-napi loads its prebuilt linux-x64-gnu / linux-arm64-gnu binary and nothing
+# bookworm-slim is glibc-based, so lz4-napi and @node-rs/crc32 load their prebuilt linux-x64-gnu / linux-arm64-gnu binaries and nothing
 # is compiled. Bump the two FROM lines together.
 
 FROM node:24.21.0-bookworm-slim AS build

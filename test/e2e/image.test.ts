@@ -113,6 +113,12 @@ describe.runIf(image !== '').sequential(`the image ${image}`, () => {
     expect(r.stdout).toBe('/app/node_modules/@antoniomuso/lz4-napi-linux-x64-gnu/lz4-napi.linux-x64-gnu.node true\n');
   });
 
+  it("loads @node-rs/crc32's native glibc binary, which gives the standard CRC-32C check value", async () => {
+    const r = await inImage(['node', '-e', "const c=require('@node-rs/crc32');console.log(require.resolve('@node-rs/crc32-linux-x64-gnu'), (c.crc32c(Buffer.from('123456789'))>>>0).toString(16))"]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('/app/node_modules/@node-rs/crc32-linux-x64-gnu/crc32.linux-x64-gnu.node e3069283\n');
+  });
+
   it.each(['lz4', 'zstd', 'snappy', 'gzip'])('%s: what the image compresses kcat reads, what kcat compresses the image reads', async (codec) => {
     const topic = await freshTopic(`image-${codec}`);
     const p = await inImage(['kproduce', topic, '-z', codec, '-k', 'from-image'], { input: 'one\ntwo\n' });

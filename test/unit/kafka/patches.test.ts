@@ -8,7 +8,7 @@ import { sendMessages } from '../../../lib/kafka/send-messages.js';
 import { RequestQueue } from '../../../lib/kafka/request-queue.js';
 import { decodeRecord, type BatchContext } from '../../../lib/kafka/record-decoder.js';
 import { parseAlterConfigsResponse, parseCreateTopicsResponse } from '../../../lib/kafka/admin-responses.js';
-import { crc32c } from '../../../lib/kafka/crc32c.js';
+import { crc32c, crc32cJs } from '../../../lib/kafka/crc32c.js';
 import { encodeProduceRequest, type ProduceRequestData } from '../../../lib/kafka/produce-request.js';
 import '../../../lib/kafka/index.js';
 
@@ -135,6 +135,15 @@ describe('crc32c', () => {
   it('checks a range of a buffer, and the standard check value', () => {
     const b = Buffer.from('xx123456789yy');
     expect(crc32c(b, 2, 11)).toBe(0xe3069283);
+    expect(crc32cJs(b, 2, 11)).toBe(0xe3069283);
+  });
+  it('gives large ranges to the native module, which agrees with the pure-JS version', () => {
+    expect(require('@node-rs/crc32').crc32c(Buffer.from('123456789')) >>> 0).toBe(0xe3069283); // it loads here
+    for (const n of [65_536, 65_537, 1_000_003, 1 << 20]) {
+      const b = randomBytes(n + 10);
+      expect(crc32c(b, 3, n + 3)).toBe(crc32cJs(b, 3, n + 3));
+      expect(crc32c(b.subarray(5), 0, n)).toBe(theirs(b.subarray(5, n + 5)));
+    }
   });
 });
 
