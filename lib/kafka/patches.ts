@@ -10,6 +10,7 @@
 // - protocol/requests/metadata/v0/response.js (parse of v0-v6) threw LEADER_NOT_AVAILABLE for a whole cluster's metadata
 //   when one partition had no leader: inside withOfflinePartitions (admin calls) the metadata comes back as it is.
 // - network/requestQueue/index.js ran a 1 ms timer per connection, set with a negative delay (see request-queue.ts).
+// - consumer/batch.js made a Long of every fetched record's offset (see batch.ts);
 // - protocol/request.js copied every request's body twice to frame it (see request-frame.ts);
 // - consumer/, admin/ and broker/saslAuthenticator/ load on first use, not with kafkajs (start-up time; see LAZY).
 // kafkajs is pinned and unmaintained (tulios/kafkajs#1603); test/unit/kafka/patches.test.ts checks the encoders and
@@ -22,6 +23,7 @@ import { decodeRecord } from './record-decoder.js';
 import { sendMessages } from './send-messages.js';
 import { RequestQueue } from './request-queue.js';
 import { createFrame, FRAME_HEADROOM } from './request-frame.js';
+import { fastBatch } from './batch.js';
 
 const require = createRequire(import.meta.url);
 
@@ -35,6 +37,7 @@ export const PATCHED = {
   metadataResponse: 'kafkajs/src/protocol/requests/metadata/v0/response.js',
   requestQueue: 'kafkajs/src/network/requestQueue/index.js',
   request: 'kafkajs/src/protocol/request.js',
+  batch: 'kafkajs/src/consumer/batch.js',
 } as const;
 
 /** kafkajs's Produce v3 response (v4-v7 reuse its parse) with a parse that keeps each partition's error code, never throws. */
@@ -75,6 +78,8 @@ export function produceRequest(data: ProduceRequestData): { apiKey: number; apiV
       encoder.buf = bytes;
       encoder.offset = bytes.length;
       encoder.headroom = FRAME_HEADROOM;
+      // What kafkajs's own framing reads (if kafkajs was loaded before this module, it has that): the body alone.
+      Object.defineProperty(encoder, 'buffer', { get: () => bytes.subarray(FRAME_HEADROOM) });
       return encoder;
     },
   };
@@ -104,6 +109,7 @@ export const patchedInTime = [
   'kafkajs/src/protocol/requests/produce/v4/response.js', // v4-v7 capture v3's parse
   'kafkajs/src/protocol/requests/metadata/v1/response.js', // v1-v6 capture v0's parse
   'kafkajs/src/network/connection.js', // captures the request queue and the request framing
+  'kafkajs/src/consumer/consumerGroup.js', // captures the Batch class
 ].every((id) => !require.cache[require.resolve(id)]);
 /**
  * kafkajs requires its consumer, admin client and SASL authenticators (with node:crypto) when it loads, whatever the
@@ -137,3 +143,4 @@ preload(PATCHED.produceResponse, produceResponse);
 preload(PATCHED.metadataResponse, metadataResponse);
 preload(PATCHED.requestQueue, RequestQueue);
 preload(PATCHED.request, createFrame(() => new Encoder(0)));
+preload(PATCHED.batch, fastBatch((require(PATCHED.batch) as { prototype: object }).prototype));
