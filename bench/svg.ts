@@ -12,8 +12,10 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 const fmt = (v: number) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 export function renderSvg(title: string, subtitle: string, panels: Panel[]): string {
-  const width = 760;
-  const labelW = 210;
+  // Labels right-aligned before the bars: as wide as the longest (about 6.6 px a character at 12 px), at least 210.
+  const longest = Math.max(0, ...panels.flatMap((p) => p.bars.map((b) => b.label.length)));
+  const labelW = Math.max(210, Math.ceil(16 + longest * 6.6));
+  const width = labelW + 550;
   const barMax = width - labelW - 130;
   const rowH = 22;
   let y = 58;
