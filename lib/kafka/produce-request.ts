@@ -148,22 +148,25 @@ async function writeBatch(
   messages: WireMessage[],
   o: { codec: number; transactional: boolean; producerId: bigint; producerEpoch: number; firstSequence: number; now: number; compress: CompressRecords },
 ): Promise<void> {
-  // kafkajs stamps records without a timestamp with one clock reading per batch; so do we.
-  const times = messages.map((m) => (m.timestamp == null || m.timestamp === '' ? o.now : Number(m.timestamp)));
-  let first = times[0] ?? o.now;
+  // kafkajs stamps records without a timestamp with one clock reading per batch; so do we. Without any timestamp in
+  // the batch (the bulk case) every delta is 0 and no per-record list is made.
+  const stamped = messages.some((m) => m.timestamp != null && m.timestamp !== '');
+  const times = stamped ? messages.map((m) => (m.timestamp == null || m.timestamp === '' ? o.now : Number(m.timestamp))) : undefined;
+  let first = times?.[0] ?? o.now;
   let max = first;
-  for (const t of times) {
+  for (const t of times ?? []) {
     if (t < first) first = t;
     if (t > max) max = t;
   }
+  const delta = (i: number) => (times ? times[i]! - first : 0);
   const start = w.at;
   w.ensure(BATCH_HEADER);
   w.at += BATCH_HEADER;
   if (o.codec === 0) {
-    messages.forEach((m, i) => writeRecord(w, m, i, times[i]! - first));
+    for (let i = 0; i < messages.length; i++) writeRecord(w, messages[i]!, i, delta(i));
   } else {
     const plain = new Writer(64 * 1024);
-    messages.forEach((m, i) => writeRecord(plain, m, i, times[i]! - first));
+    for (let i = 0; i < messages.length; i++) writeRecord(plain, messages[i]!, i, delta(i));
     const packed = await o.compress(o.codec, plain.take());
     w.ensure(packed.length);
     w.at += packed.copy(w.buf, w.at);
@@ -186,15 +189,13 @@ async function writeBatch(
   b.writeUInt32BE(crc32c(b, start + CRC_FROM, w.at), start + 17);
 }
 
-/** Bytes a request will about take: its records' keys and values, plus 24 bytes each for lengths and varints. */
+/**
+ * A starting size for a request's buffer: 1 MiB of keys and values (kproduce's batch limit) plus 32 bytes a record
+ * for lengths and varints. Counting the bytes themselves cost a pass over every record; a larger request grows.
+ */
 function estimate(data: ProduceRequestData): number {
-  let n = 1024;
-  for (const { partitions } of data.topicData) {
-    for (const { messages } of partitions) {
-      n += BATCH_HEADER + 64;
-      for (const m of messages) n += 24 + (Buffer.isBuffer(m.key) ? m.key.length : 0) + (Buffer.isBuffer(m.value) ? m.value.length : 0);
-    }
-  }
+  let n = 1024 * 1024 + 1024;
+  for (const { partitions } of data.topicData) for (const { messages } of partitions) n += BATCH_HEADER + 64 + messages.length * 32;
   return n;
 }
 

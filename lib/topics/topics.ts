@@ -14,6 +14,7 @@ import {
   fetchTopics,
   isInternalTopic,
   offsetsByLeader,
+  PROPAGATION_WINDOW_MS,
   replaceTopicConfigs,
   type PartitionOffsets,
   topicConfigs,
@@ -38,10 +39,22 @@ interface Common {
   json: boolean;
 }
 
+/**
+ * Fails with unknownTopics for names the cluster does not have. Each broker learns of a new topic from the metadata
+ * log on its own time, and kafkajs may ask any of them: on a cluster of several brokers a name missing is asked again
+ * (every 250 ms, for up to 3 s or the timeout) before it is called unknown, so `ktopics create T && ktopics describe
+ * T` never says T does not exist. A single broker answers for itself: no wait there.
+ */
 async function requireTopics(connection: ConnectionOptions, names: string[]): Promise<void> {
-  const have = new Set(await allTopicNames(connection));
-  const missing = names.filter((n) => !have.has(n));
-  if (missing.length > 0) throw unknownTopics(missing);
+  let until: number | undefined;
+  for (;;) {
+    const have = new Set(await allTopicNames(connection));
+    const missing = names.filter((n) => !have.has(n));
+    if (missing.length === 0) return;
+    until ??= (await describeBrokers(connection)).brokers.length > 1 ? Date.now() + Math.min(connection.timeoutMs, PROPAGATION_WINDOW_MS) : 0;
+    if (Date.now() >= until) throw unknownTopics(missing);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 export async function topicsList(io: Io, o: Common & { internal: boolean }): Promise<TopicSummary[]> {

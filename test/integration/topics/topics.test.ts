@@ -134,7 +134,11 @@ describe('ktopics on three brokers', () => {
   it('replicas and ISR per partition; a killed broker makes its partitions under-replicated', async () => {
     const topic = uniqueName('kt-rf3');
     await topicsCreate(memoryIo(), { connection: conn, json: true, topic, partitions: 3, replicationFactor: 3, configs: [], ifNotExists: false });
-    const before = await describeTopic(conn, topic);
+    // Every broker has the topic (describe asks again while one lags), but one may not yet list all three replicas in sync.
+    const before = await eventually(async () => {
+      const d = await describeTopic(conn, topic);
+      return d.partitions.every((p) => p.isr.length === 3) ? d : undefined;
+    }, 30_000, `${topic} with three replicas in sync`);
     expect(before.replicationFactor).toBe(3);
     expect(before.partitions.every((p) => p.replicas.length === 3 && p.isr.length === 3 && !p.underReplicated)).toBe(true);
     expect(before.underReplicated).toBe(0);
