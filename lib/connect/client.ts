@@ -49,13 +49,16 @@ export class ConnectClient {
 
   /**
    * One call; a 409 (the worker is rebalancing, or its config is momentarily stale) is tried again every 250-1000 ms for
-   * up to 10 s or the timeout, whichever is shorter. Other failures throw `ConnectHttpError` (status and message kept).
+   * up to 10 s or the timeout, whichever is shorter, and so is a 500 that says a rebalance is expected (the same
+   * refusal, as some endpoints report it: CI saw it from GET /connectors/NAME just after a create). Other failures
+   * throw `ConnectHttpError` (status and message kept).
    */
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const retryUntil = Date.now() + Math.min(10_000, this.target.timeoutMs);
     for (let delay = 250; ; delay = Math.min(delay * 2, 1_000)) {
       const res = await this.once(method, path, body);
-      if (res.status === 409 && Date.now() + delay < retryUntil) {
+      const rebalancing = res.status === 409 || (res.status >= 500 && /rebalance is expected|rebalance in progress/i.test(res.text));
+      if (rebalancing && Date.now() + delay < retryUntil) {
         await new Promise((r) => setTimeout(r, delay));
         continue;
       }

@@ -112,6 +112,15 @@ describe('ConnectClient over https', () => {
   });
 });
 
+describe('ConnectClient and a rebalance reported as HTTP 500', () => {
+  it('retries a 500 whose message says a rebalance is expected, as it does a 409; any other 500 fails at once', async () => {
+    let calls = 0;
+    const url = await serve((_req, res) => (++calls < 3 ? json(res, 500, { error_code: 500, message: 'Request cannot be completed because a rebalance is expected' }) : json(res, 200, { name: 'c' })));
+    expect(await new ConnectClient({ url, timeoutMs: 5_000 }).get('/connectors/c')).toEqual({ name: 'c' });
+    expect(calls).toBe(3);
+  });
+});
+
 describe('api.status', () => {
   const running = { name: 'c', connector: { state: 'RUNNING', worker_id: 'w' }, tasks: [], type: 'source' };
   it("asks again while a connector exists but its status is not written yet (the worker's 404), never calls it unknown", async () => {
