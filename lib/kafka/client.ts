@@ -4,6 +4,9 @@ import { Kafka, logLevel, type Admin, type KafkaConfig, type LogEntry, type logC
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { Writable } from 'node:stream';
 import { registerCodecs } from './codecs.js';
+import { unreachable, withDeadline } from './deadline.js';
+
+export { unreachable, withDeadline } from './deadline.js';
 import { EXIT, KtoolError } from '../errors.js';
 import { redact, type Secret } from '../config/secret.js';
 
@@ -80,28 +83,6 @@ export function createKafka(options: ConnectionOptions): Kafka {
   };
   return new Kafka(config);
 }
-
-/** Rejects with the error made by onTimeout if the promise has not settled in ms. */
-export async function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-export function unreachable(brokers: string[], timeoutMs: number, cause?: unknown): KtoolError {
-  return new KtoolError('BROKER_UNREACHABLE', `could not reach Kafka at ${brokers.join(',')} within ${timeoutMs} ms`, {
-    exitCode: EXIT.unreachable,
-    hint: 'is a broker running? start one with `npx kstack up`, or point -b/--brokers (or KAFKA_BROKERS) at yours; --timeout MS waits longer',
-    cause,
-  });
-}
-
 
 /**
  * How long an admin call retries errors Kafka marks retriable. Brokers learn of a new topic asynchronously

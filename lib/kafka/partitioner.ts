@@ -7,7 +7,6 @@ import type { Partitioner } from './group-messages.js';
 
 const require = createRequire(import.meta.url);
 const murmur2 = require('kafkajs/src/producer/partitioners/default/murmur2.js') as (key: Buffer | string) => number;
-const randomBytes = require('kafkajs/src/producer/partitioners/legacy/randomBytes.js') as (n: number) => Buffer;
 
 const toPositive = (x: number) => x & 0x7fffffff;
 
@@ -25,7 +24,8 @@ export function javaPartitioner(): Partitioner {
       listed = partitionMetadata;
       available = (partitionMetadata as PartitionMeta[]).filter((p) => p.leader >= 0);
     }
-    const next = (counters.get(topic) ?? randomBytes(32).readUInt32BE(0)) + 1;
+    // A random start, as kafkajs's (it drew it from node:crypto, whose loading cost a one-shot ~3 ms; no secret hangs on it).
+    const next = (counters.get(topic) ?? Math.floor(Math.random() * 0x100000000)) + 1;
     counters.set(topic, next);
     // No partition has a leader: one without, as kafkajs does (the send then waits for an election).
     return available.length > 0 ? available[toPositive(next) % available.length]!.partitionId : toPositive(next) % partitionMetadata.length;

@@ -112,13 +112,16 @@ const fieldSize = (b: Buffer | null, t: string | null): number => {
   return n < 0 ? 1 : zigzagSize(n) + n;
 };
 
+const NO_HEADERS: Array<[string, Buffer | string]> = [];
+
 /** One record: length, attributes, timestamp and offset deltas, key, value, headers. */
 function writeRecord(w: Writer, m: WireMessage, offsetDelta: number, timestampDelta: number): void {
   const kb = asBuffer(m.key);
   const kt = kb === null ? asText(m.key) : null;
   const vb = asBuffer(m.value);
   const vt = vb === null ? asText(m.value) : null;
-  const headers: Array<[string, Buffer | string]> = [];
+  // No list for records without headers (the bulk case): one allocation fewer per record.
+  const headers: Array<[string, Buffer | string]> = m.headers ? [] : NO_HEADERS;
   if (m.headers) {
     for (const name of Object.keys(m.headers)) {
       const v = m.headers[name];

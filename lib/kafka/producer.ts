@@ -1,7 +1,8 @@
 // Producing: a kafkajs producer that reports each record's partition and offset after the ack.
 import { withOfflinePartitions } from './patches.js'; // first: replaces kafkajs internals before kafkajs loads them
-import { CompressionTypes, type IHeaders, type Message } from 'kafkajs';
+import { CompressionTypes, type Message } from 'kafkajs';
 import { javaPartitioner } from './partitioner.js';
+import { throwOnRefusal, toMessage } from './messages.js';
 import type { Compression } from './compressions.js';
 import { EXIT, KtoolError } from '../errors.js';
 import { createKafka, unreachable, withDeadline, type ConnectionOptions } from './client.js';
@@ -68,14 +69,6 @@ export interface RecordProducer {
 /** Kafka's errors for a batch over the broker's or topic's size limits: worth splitting (KIP-126 has the Java producer split). */
 const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
 
-/** kafkajs wants headers as an object; a repeated name becomes an array, which it writes as repeated headers. */
-function headerObject(list: Array<[string, Buffer | null]>): IHeaders {
-  const h: Record<string, Array<Buffer | string>> = {};
-  // kafkajs cannot write a null header value; an empty one is the closest it can send.
-  for (const [k, v] of list) (h[k] ??= []).push(v ?? Buffer.alloc(0));
-  return Object.fromEntries(Object.entries(h).map(([k, vs]) => [k, vs.length === 1 ? vs[0] : vs])) as IHeaders;
-}
-
 /**
  * kafkajs retry settings whose backoffs (100 ms doubling, capped at a quarter of the budget, ±20% jitter) add up to at
  * most 70% of the budget: a failover is ridden out, and an error that persists surfaces before the caller's deadline.
@@ -89,9 +82,6 @@ export function retryBudget(budgetMs: number): { retries: number; initialRetryTi
   }
   return { retries, initialRetryTime: 100, maxRetryTime };
 }
-
-/** The kafkajs message for a record; one without headers already has kafkajs's shape and is passed as it is. */
-const toMessage = (r: OutRecord): Message => (r.headers ? { ...r, headers: headerObject(r.headers) } : (r as Message));
 
 export interface ProducerOptions extends ConnectionOptions {
   acks: Acks;
@@ -190,11 +180,7 @@ export async function openProducer(options: ProducerOptions): Promise<RecordProd
   };
   return {
     sendEach,
-    async send(topic, records) {
-      const { deliveries, refused } = await sendEach(topic, records);
-      if (refused.length > 0) throw refused[0]!.error;
-      return deliveries;
-    },
+    send: throwOnRefusal(sendEach),
     close: () => producer.disconnect(),
   };
 }

@@ -4,7 +4,9 @@ import { EXIT, KtoolError } from '../errors.js';
 import { err, out, type Io } from '../io.js';
 import { paint, progress } from '../cli/style.js';
 import { parseJsonRecord, splitKey, splitRecordBatches, type InputRecord } from './input.js';
-import { mapKafkaError, openProducer, topicPartitions, withDeadline, type Acks, type Compression, type ConnectionOptions, type Delivery, type OutRecord } from '../kafka/index.js';
+import type { Acks, Compression, ConnectionOptions, Delivery, OutRecord, RecordProducer } from '../kafka/index.js';
+import { withDeadline } from '../kafka/deadline.js';
+import { openQuickSession, quickEligible, quickProducer } from '../kafka/quick-produce.js';
 import { humanBytes } from './report.js';
 import { interrupted } from '../cli/run.js';
 import { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_SIZE, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_LINGER_MS } from './defaults.js';
@@ -86,13 +88,27 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
   const lingerMs = o.lingerMs ?? DEFAULT_LINGER_MS;
   const c = paint(io, 'stdout');
   const deliveryTimeoutMs = o.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
-  // Ctrl-C while connecting (a broker that accepts and never answers) stops at once, not after --timeout.
-  if (o.partition !== undefined) await untilAborted(checkPartition(o.connection, o.topic, o.partition), o.signal);
+  // The full client (kafkajs) loads only when needed: a one-shot on a plaintext connection is sent without it.
+  let kafka: typeof import('../kafka/index.js') | undefined;
+  const loadKafka = async () => (kafka ??= await import('../kafka/index.js'));
+  const mapError = async (e: unknown) => (e instanceof KtoolError ? e : (await loadKafka()).mapKafkaError(e, o.connection, o.topic));
   const perRecord = o.report === 'each' || o.source.kind === 'args';
-  const opening = openProducer({ ...o.connection, acks: o.acks, deliveries: perRecord, deliveryTimeoutMs, ...(o.compression ? { compression: o.compression } : {}) });
-  const producer = await untilAborted(opening, o.signal, (late) => void late.close().catch(() => {})).catch((e) => {
-    throw mapKafkaError(e, o.connection, o.topic);
-  });
+  const openFull = async (): Promise<RecordProducer> => {
+    const k = await loadKafka();
+    // Ctrl-C while connecting (a broker that accepts and never answers) stops at once, not after --timeout.
+    if (o.partition !== undefined) await untilAborted(checkPartition(k.topicPartitions, o.connection, o.topic, o.partition), o.signal);
+    const opening = k.openProducer({ ...o.connection, acks: o.acks, deliveries: perRecord, deliveryTimeoutMs, ...(o.compression ? { compression: o.compression } : {}) });
+    return untilAborted(opening, o.signal, (late) => void late.close().catch(() => {})).catch((e) => {
+      throw k.mapKafkaError(e, o.connection, o.topic);
+    });
+  };
+  const quick =
+    o.source.kind === 'args' && o.acks !== 0 && quickEligible(o.connection, o.acks, (o.compression ?? 'none') !== 'none')
+      ? await untilAborted(openQuickSession(o.connection, o.topic, o.acks, deliveryTimeoutMs), o.signal, (late) => late?.close())
+      : undefined;
+  // -p N beyond the topic's partitions: the full path's check says so before anything is sent.
+  const usable = quick && (o.partition === undefined || o.partition < quick.partitions) ? quick : void quick?.close();
+  const producer = usable ? quickProducer(usable, openFull) : await openFull();
   const print = (r: Report) => o.report === 'each' && out(io, o.json ? reportJson(r) : reportPretty(r, c));
   // No spinner over what is being typed (ora would also swallow the keystrokes).
   const live = o.report !== 'none' && o.source.kind === 'stream' && !o.source.interactive ? progress(io, 'kproduce: sending') : undefined;
@@ -182,7 +198,7 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
         const why = new Map<number, KtoolError>();
         for (const x of refused) {
           const r = batch[x.index]!;
-          const mapped = mapKafkaError(x.error, o.connection, o.topic);
+          const mapped = await mapError(x.error);
           const e = new KtoolError(mapped.code, `${which(first + x.index)}, ${humanBytes(recordBytes(r))}: ${mapped.message}`, { exitCode: mapped.exitCode, ...(mapped.hint ? { hint: mapped.hint } : {}), cause: x.error });
           why.set(x.index, e);
           firstRefusal ??= new KtoolError(e.code, withKey(e, r), { exitCode: e.exitCode, ...(e.hint ? { hint: e.hint } : {}), cause: x.error });
@@ -196,7 +212,7 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
         bytes += batchBytesNow - refused.reduce((n, x) => n + recordBytes(batch[x.index]!), 0);
         if (failure) toReader.poke();
       } catch (e) {
-        failure = mapKafkaError(e, o.connection, o.topic);
+        failure = await mapError(e);
         failed += batch.length;
         batch.forEach((r, i) => print({ topic: o.topic, partition: r.partition ?? -1, offset: null, key: keyText(r), latencyMs: Date.now() - sentAt, record: first + i, error: `${which(first + i)}: ${failure!.message}` }));
         toReader.poke();
@@ -258,7 +274,7 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, l
 }
 
 /** -p N on a topic without partition N: kafkajs would drop the records; say so before sending anything. */
-async function checkPartition(connection: ConnectionOptions, topic: string, partition: number): Promise<void> {
+async function checkPartition(topicPartitions: (c: ConnectionOptions, t: string) => Promise<unknown[]>, connection: ConnectionOptions, topic: string, partition: number): Promise<void> {
   // A topic that does not exist yet is left to the producer, which may have the broker create it.
   // From the metadata, not the offsets: a partition without a leader still counts (and the send says it has none).
   const count = (await topicPartitions(connection, topic).catch((e: KtoolError) => (e.code === 'UNKNOWN_TOPIC' ? [] : Promise.reject(e)))).length;

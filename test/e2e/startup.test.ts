@@ -1,9 +1,9 @@
-// Start-up work: help and usage errors load no Kafka client (lazy imports); a real send does.
+// Start-up work: help, usage errors and a plaintext one-shot load no Kafka client (lazy imports); bulk and compressed sends do.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../lib/stack/paths.js';
 import { run, type BinName } from '../support/bins.js';
-import { connection } from '../support/kafka.js';
+import { connection, freshTopic } from '../support/kafka.js';
 
 const env = { NODE_OPTIONS: `--import ${join(packageRoot(), 'test', 'support', 'report-kafkajs.mjs')}` };
 
@@ -19,8 +19,19 @@ describe('lazy loading of the Kafka client', () => {
     expect(r.stderr).toContain('kafkajs loaded: no');
   });
 
-  it('loads it for a real send (so the check above can tell)', async () => {
-    const r = await run('kproduce', ['-b', connection().brokers.join(','), 'startup-check', 'hello'], { env });
+  it('sends a one-shot on a plaintext connection without it (lib/kafka/quick-produce.ts)', async () => {
+    const topic = await freshTopic('startup-check'); // a topic the send would create goes to the full client
+    const r = await run('kproduce', ['-b', connection().brokers.join(','), topic, 'hello'], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\[0\]@0/);
+    expect(r.stderr).toContain('kafkajs loaded: no');
+  });
+
+  it.each([
+    ['a compressed send', ['-z', 'gzip', 'hello']],
+    ['lines from stdin', []],
+  ])('loads it for %s (so the checks above can tell)', async (_, args) => {
+    const r = await run('kproduce', ['-b', connection().brokers.join(','), 'startup-check', ...args], { env, input: 'hello\n' });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('kafkajs loaded: yes');
   });
