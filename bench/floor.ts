@@ -2,23 +2,17 @@
 // idempotent producer needs (ApiVersions, Metadata, InitProducerId, Produce with one record), written and read by hand.
 // What a Node CLI cannot go below on this machine; kproduce's one-shot is set beside it.
 //   floor BROKER TOPIC      produces "hello" to partition 0 of TOPIC at BROKER (its leader: the bench's one broker)
+//   floor BROKER TOPIC --cli  the same after loading commander and parsing the command line with it, as a CLI must
 import { connect, type Socket } from 'node:net';
 import { encodeProduceRequest } from '../lib/kafka/produce-request.js';
+import { requestHeader } from '../lib/kafka/request-header.js';
 
 const [broker = '', topic = ''] = process.argv.slice(2);
 const [host, port] = [broker.slice(0, broker.lastIndexOf(':')), Number(broker.slice(broker.lastIndexOf(':') + 1))];
-const CLIENT = Buffer.from('floor');
 
 /** Frames a request (header v1: api key, version, correlation id, client id) and resolves with the response body. */
 function roundTrip(socket: Socket, apiKey: number, version: number, body: Buffer, id: number): Promise<Buffer> {
-  const header = Buffer.alloc(14 + CLIENT.length);
-  header.writeInt32BE(header.length - 4 + body.length, 0);
-  header.writeInt16BE(apiKey, 4);
-  header.writeInt16BE(version, 6);
-  header.writeInt32BE(id, 8);
-  header.writeInt16BE(CLIENT.length, 12);
-  CLIENT.copy(header, 14);
-  socket.write(Buffer.concat([header, body]));
+  socket.write(Buffer.concat([requestHeader(apiKey, version, id, 'floor', body.length), body]));
   return new Promise((resolve, reject) => {
     let got = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
@@ -40,6 +34,10 @@ const string = (s: string) => {
 };
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--cli')) {
+    const { Command } = await import('commander');
+    new Command('floor').argument('<broker>').argument('<topic>').option('--cli', 'load commander first').parse();
+  }
   const socket = connect({ host, port, noDelay: true });
   socket.on('error', (e) => {
     process.stderr.write(`floor: ${e.message}\n`);

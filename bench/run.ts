@@ -254,7 +254,7 @@ function chart(rows: Row[], m: { cpu: string; cores: number; memoryGiB: number; 
     panel('consume 1 KiB', 'msg/s', 'higher', (r) => r.msgPerSec),
     panel('one-shot produce', 'wall ms', 'lower', (r) => r.wallMs),
   ].filter((p) => p.bars.length > 0);
-  const others = [...new Set(rows.filter((r) => !['ours', 'floor', 'node'].includes(baseId({ id: r.tool }))).map((r) => r.label))];
+  const others = [...new Set(rows.filter((r) => !['ours', 'floor', 'floorcli', 'node'].includes(baseId({ id: r.tool }))).map((r) => r.label))];
   return renderSvg(`kproduce / kconsume vs ${others.join(', ') || 'nothing else'}`, `medians; one Kafka ${m.kafka} broker on the same machine; ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}`, panels);
 }
 

@@ -60,6 +60,12 @@ const nodeTools = (node: string): Tool[] => [
     oneShot: (s, topic) => ({ argv: [node, bin(s, 'bench/floor.js'), s.brokers.split(',')[0]!, topic], stdin: false }),
   },
   {
+    id: 'floorcli',
+    label: 'floor with commander',
+    settings: 'the floor above with our command-line library (commander) loaded and a command parsed first: the least a Node CLI built on it takes',
+    oneShot: (s, topic) => ({ argv: [node, bin(s, 'bench/floor.js'), s.brokers.split(',')[0]!, topic, '--cli'], stdin: false }),
+  },
+  {
     id: 'node',
     label: 'floor: node -e 0',
     settings: 'Node starting and exiting, nothing else',
@@ -103,7 +109,7 @@ export function toolsFor(nodes: NodeLine[]): Tool[] {
   const onNode = nodes.flatMap((n) =>
     nodeTools(n.path).map((t) => (nodes.length === 1 ? t : { ...t, id: `${t.id}@${n.version}`, label: `${t.label}, Node ${n.version}` })),
   );
-  const order = ['ours', 'kcat', 'console', 'kafkajs', 'perf', 'floor', 'node'];
+  const order = ['ours', 'kcat', 'console', 'kafkajs', 'perf', 'floor', 'floorcli', 'node'];
   return [...onNode, ...otherTools].sort((a, b) => order.indexOf(baseId(a)) - order.indexOf(baseId(b)));
 }
 
