@@ -12,7 +12,8 @@
 // - network/requestQueue/index.js ran a 1 ms timer per connection, set with a negative delay (see request-queue.ts).
 // - consumer/batch.js made a Long of every fetched record's offset (see batch.ts);
 // - protocol/request.js copied every request's body twice to frame it (see request-frame.ts);
-// - consumer/, admin/ and broker/saslAuthenticator/ load on first use, not with kafkajs (start-up time; see LAZY).
+// - consumer/, admin/ and broker/saslAuthenticator/ load on first use, not with kafkajs (start-up time; see LAZY);
+// - cluster/brokerPool.js's withBroker failed a metadata call on the first dead broker it tried (see with-broker.ts).
 // kafkajs is pinned and unmaintained (tulios/kafkajs#1603); test/unit/kafka/patches.test.ts checks the encoders and
 // decoder against the originals and that kafkajs loads ours; test/failure/produce-leader-kill.test.ts checks the retry.
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -24,6 +25,7 @@ import { sendMessages } from './send-messages.js';
 import { RequestQueue } from './request-queue.js';
 import { createFrame, FRAME_HEADROOM } from './request-frame.js';
 import { fastBatch } from './batch.js';
+import { withBroker } from './with-broker.js';
 
 const require = createRequire(import.meta.url);
 
@@ -144,3 +146,5 @@ preload(PATCHED.metadataResponse, metadataResponse);
 preload(PATCHED.requestQueue, RequestQueue);
 preload(PATCHED.request, createFrame(() => new Encoder(0)));
 preload(PATCHED.batch, fastBatch((require(PATCHED.batch) as { prototype: object }).prototype));
+// After the preloads: brokerPool.js loads kafkajs's network modules, which must find ours in the cache.
+(require('kafkajs/src/cluster/brokerPool.js') as { prototype: { withBroker: unknown } }).prototype.withBroker = withBroker;
