@@ -21,3 +21,14 @@ export function unreachable(brokers: string[], timeoutMs: number, cause?: unknow
     cause,
   });
 }
+
+/** The cluster answered, yet gave the idempotent producer no id in time (InitProducerId kept failing as retriable). */
+export function noProducerId(brokers: string[], timeoutMs: number, cause?: unknown): KtoolError {
+  // kafkajs wraps the broker's last refusal: "The coordinator is loading..." says why.
+  const said = (cause as { cause?: { message?: string } } | undefined)?.cause?.message;
+  return new KtoolError('NO_PRODUCER_ID', `Kafka at ${brokers.join(',')} answered, but gave the producer no producer id within ${timeoutMs} ms${said ? ` (the broker said: ${said})` : ''}; --acks all sends idempotently, which needs one`, {
+    exitCode: EXIT.unreachable,
+    hint: 'brokers get producer ids from the controller quorum: are most KRaft controllers (or ZooKeeper) down? `ktopics describe TOPIC` says; `--acks 1` sends without a producer id; --timeout MS waits longer',
+    cause,
+  });
+}

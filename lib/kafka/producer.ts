@@ -6,6 +6,7 @@ import { throwOnRefusal, toMessage } from './messages.js';
 import type { Compression } from './compressions.js';
 import { EXIT, KtoolError } from '../errors.js';
 import { createKafka, unreachable, withDeadline, type ConnectionOptions } from './client.js';
+import { noProducerId } from './deadline.js';
 
 export type Acks = -1 | 0 | 1;
 
@@ -90,17 +91,6 @@ export interface ProducerOptions extends ConnectionOptions {
   deliveries?: boolean;
   /** The retry budget of one send: retries continue (backing off up to a quarter of it) until it is spent. */
   deliveryTimeoutMs?: number;
-}
-
-/** The cluster answered, yet gave the idempotent producer no id in time (InitProducerId kept failing as retriable). */
-function noProducerId(brokers: string[], timeoutMs: number, cause?: unknown): KtoolError {
-  // kafkajs wraps the broker's last refusal: "The coordinator is loading..." says why.
-  const said = (cause as { cause?: { message?: string } } | undefined)?.cause?.message;
-  return new KtoolError('NO_PRODUCER_ID', `Kafka at ${brokers.join(',')} answered, but gave the producer no producer id within ${timeoutMs} ms${said ? ` (the broker said: ${said})` : ''}; --acks all sends idempotently, which needs one`, {
-    exitCode: EXIT.unreachable,
-    hint: 'brokers get producer ids from the controller quorum: are most KRaft controllers (or ZooKeeper) down? `ktopics describe TOPIC` says; `--acks 1` sends without a producer id; --timeout MS waits longer',
-    cause,
-  });
 }
 
 /** A producer that can tell each record's partition (our partitioner wrapper records kafkajs's choice). */

@@ -10,7 +10,7 @@ import { EXIT, KtoolError } from '../errors.js';
 import { encodeProduceRequest, type WireMessage } from './produce-request.js';
 import { javaPartitioner } from './partitioner.js';
 import { throwOnRefusal, toMessage } from './messages.js';
-import { unreachable } from './deadline.js';
+import { noProducerId, unreachable } from './deadline.js';
 import { requestHeader } from './request-header.js';
 import type { ConnectionOptions } from './client.js';
 import type { Delivery, OutRecord, RecordProducer, SendResult } from './producer.js';
@@ -240,7 +240,9 @@ export async function openQuickSession(options: ConnectionOptions, topic: string
     let producerId = -1n;
     let producerEpoch = 0;
     if (acks === -1) {
-      const r = new Reader(await c.request(API.initProducerId, VERSION.initProducerId, Buffer.concat([string(null), int32(60_000)]), left()));
+      // The broker answered already: no producer id in time is said as such (KRaft brokers take ids from the quorum), as the full client says it.
+      const asked = c.request(API.initProducerId, VERSION.initProducerId, Buffer.concat([string(null), int32(60_000)]), left());
+      const r = new Reader(await asked.catch((e) => Promise.reject(e instanceof TimedOut ? noProducerId(options.brokers, options.timeoutMs, e) : e)));
       r.int32(); // throttle time
       if (r.int16() !== 0) return void c.close();
       producerId = r.int64();
@@ -250,6 +252,7 @@ export async function openQuickSession(options: ConnectionOptions, topic: string
     return session(c, address!, s);
   } catch (e) {
     c?.close();
+    if (e instanceof KtoolError) throw e;
     if (e instanceof TimedOut) throw unreachable(options.brokers, options.timeoutMs, e);
     return undefined;
   }

@@ -95,3 +95,46 @@ describe('sendUntilAnswered', () => {
     expect(s.sent).toHaveLength(2);
   });
 });
+
+/** A broker that answers ApiVersions and Metadata (one topic, one partition it leads) and never InitProducerId. */
+async function silentOnProducerId(): Promise<{ address: string; close: () => void }> {
+  const { createServer } = await import('node:net');
+  const server = createServer((socket) => {
+    let got = Buffer.alloc(0);
+    socket.on('data', (chunk) => {
+      got = Buffer.concat([got, chunk]);
+      while (got.length >= 4 && got.length >= 4 + got.readInt32BE(0)) {
+        const frame = got.subarray(4, 4 + got.readInt32BE(0));
+        got = got.subarray(4 + frame.length);
+        const [apiKey, id] = [frame.readInt16BE(0), frame.readInt32BE(4)];
+        const i16 = (v: number) => Buffer.from([(v >> 8) & 0xff, v & 0xff]);
+        const i32 = (v: number) => Buffer.from([(v >>> 24) & 0xff, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff]);
+        const str = (s: string) => Buffer.concat([i16(s.length), Buffer.from(s)]);
+        const port = (server.address() as { port: number }).port;
+        const body =
+          apiKey === 18 ? Buffer.concat([i16(0), i32(4), i16(0), i16(3), i16(9), i16(3), i16(0), i16(12), i16(18), i16(0), i16(3), i16(22), i16(0), i16(4)])
+          : apiKey === 3 ? Buffer.concat([i32(0), i32(1), i32(1), str('127.0.0.1'), i32(port), i16(-1), i16(-1), i32(1), i32(1), i16(0), str('t'), Buffer.from([0]), i32(1), i16(0), i32(0), i32(1), i32(1), i32(1), i32(1), i32(1)])
+          : undefined; // InitProducerId: no answer, ever
+        if (body) socket.write(Buffer.concat([i32(4 + body.length), i32(id), body]));
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { address: `127.0.0.1:${(server.address() as { port: number }).port}`, close: () => server.close() };
+}
+
+describe('openQuickSession', () => {
+  it('a broker that answers but gives no producer id in time is said as such, never "could not reach"', async () => {
+    const { openQuickSession } = await import('../../../lib/kafka/quick-produce.js');
+    const broker = await silentOnProducerId();
+    try {
+      await expect(openQuickSession({ brokers: [broker.address], timeoutMs: 300 }, 't', -1, 1_000)).rejects.toMatchObject({ code: 'NO_PRODUCER_ID', message: expect.stringContaining('answered, but gave the producer no producer id within 300 ms') });
+      // acks 1 needs no producer id: the same broker gives a session.
+      const s = await openQuickSession({ brokers: [broker.address], timeoutMs: 300 }, 't', 1, 1_000);
+      expect(s?.partitions).toBe(1);
+      s?.close();
+    } finally {
+      broker.close();
+    }
+  });
+});
