@@ -2,6 +2,7 @@
 // per-record cost. kafkajs 2.2.4 builds a zero-filled 512-byte Encoder and a spread copy of every record, which made
 // it spend ~10 µs per record; this writes each record straight into one growing buffer. See lib/kafka/patches.ts.
 import { crc32c } from './crc32c.js';
+import { PartitionRecords, runLength } from './packed.js';
 
 /** A message as kafkajs hands it to the request encoder. */
 export interface WireMessage {
@@ -19,7 +20,7 @@ export interface ProduceRequestData {
   producerId?: { toString(): string } | null;
   producerEpoch?: number;
   compression?: number;
-  topicData: Array<{ topic: string; partitions: Array<{ partition: number; firstSequence?: number; messages: WireMessage[] }> }>;
+  topicData: Array<{ topic: string; partitions: Array<{ partition: number; firstSequence?: number; messages: WireMessage[] | PartitionRecords }> }>;
 }
 
 /** Compresses a record set; kafkajs's codec table supplies these (see lib/kafka/codecs.ts). */
@@ -145,16 +146,52 @@ function writeRecord(w: Writer, m: WireMessage, offsetDelta: number, timestampDe
   }
 }
 
+/**
+ * A partition's packed records (lib/kafka/packed.ts), as writeRecord writes { key, value } records without headers or
+ * timestamps: the value copied from the input chunk it was read in.
+ */
+function writePacked(w: Writer, records: PartitionRecords): void {
+  const { source, partitions, partition } = records;
+  const kb = asBuffer(source.key);
+  const kt = kb === null ? asText(source.key) : null;
+  const keySize = fieldSize(kb, kt);
+  let i = 0; // position in the send
+  let delta = 0; // offset delta: position in this partition's batch
+  for (const run of source.runs) {
+    const { buf, bounds } = run;
+    const n = runLength(run);
+    for (let j = 0; j < n; j++, i++) {
+      if (partitions !== null && partitions[i] !== partition) continue;
+      const start = bounds[2 * j]!;
+      const length = bounds[2 * j + 1]! - start;
+      // length: attributes, timestamp delta (0), offset delta, key, value, header count (0)
+      w.varint(1 + 1 + zigzagSize(delta) + keySize + zigzagSize(length) + length + 1);
+      w.ensure(2);
+      w.buf[w.at++] = 0; // attributes
+      w.buf[w.at++] = 0; // timestamp delta: no record has its own timestamp
+      w.varint(delta++);
+      w.bytes(kb, kt);
+      w.varint(length);
+      w.ensure(length + 1);
+      w.at += buf.copy(w.buf, w.at, start, start + length);
+      w.buf[w.at++] = 0; // no headers
+    }
+  }
+}
+
 /** One RecordBatch (magic 2) for one partition, appended to w. */
 async function writeBatch(
   w: Writer,
-  messages: WireMessage[],
+  messages: WireMessage[] | PartitionRecords,
   o: { codec: number; transactional: boolean; producerId: bigint; producerEpoch: number; firstSequence: number; now: number; compress: CompressRecords },
 ): Promise<void> {
   // kafkajs stamps records without a timestamp with one clock reading per batch; so do we. Without any timestamp in
   // the batch (the bulk case) every delta is 0 and no per-record list is made.
-  const stamped = messages.some((m) => m.timestamp != null && m.timestamp !== '');
-  const times = stamped ? messages.map((m) => (m.timestamp == null || m.timestamp === '' ? o.now : Number(m.timestamp))) : undefined;
+  // Packed records (kproduce's plain lines) never carry a timestamp of their own.
+  const packed = messages instanceof PartitionRecords ? messages : undefined;
+  const list = packed ? undefined : (messages as WireMessage[]);
+  const stamped = list?.some((m) => m.timestamp != null && m.timestamp !== '') ?? false;
+  const times = stamped ? list!.map((m) => (m.timestamp == null || m.timestamp === '' ? o.now : Number(m.timestamp))) : undefined;
   let first = times?.[0] ?? o.now;
   let max = first;
   for (const t of times ?? []) {
@@ -165,11 +202,15 @@ async function writeBatch(
   const start = w.at;
   w.ensure(BATCH_HEADER);
   w.at += BATCH_HEADER;
+  const records = (into: Writer) => {
+    if (packed) writePacked(into, packed);
+    else for (let i = 0; i < list!.length; i++) writeRecord(into, list![i]!, i, delta(i));
+  };
   if (o.codec === 0) {
-    for (let i = 0; i < messages.length; i++) writeRecord(w, messages[i]!, i, delta(i));
+    records(w);
   } else {
     const plain = new Writer(64 * 1024);
-    for (let i = 0; i < messages.length; i++) writeRecord(plain, messages[i]!, i, delta(i));
+    records(plain);
     const packed = await o.compress(o.codec, plain.take());
     w.ensure(packed.length);
     w.at += packed.copy(w.buf, w.at);

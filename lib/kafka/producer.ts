@@ -7,6 +7,8 @@ import type { Compression } from './compressions.js';
 import { EXIT, KtoolError } from '../errors.js';
 import { createKafka, unreachable, withDeadline, type ConnectionOptions } from './client.js';
 import { noProducerId } from './deadline.js';
+import { PackedRecords, PartitionRecords } from './packed.js';
+import { Lanes, MAX_IN_FLIGHT } from './lanes.js';
 
 export type Acks = -1 | 0 | 1;
 
@@ -60,10 +62,16 @@ export interface RecordProducer {
   send(topic: string, records: OutRecord[]): Promise<Delivery[]>;
   /**
    * Like send, but a record the broker refuses for good is its own failure: the others of the batch are still delivered.
-   * A partition's batch refused as too large is sent again record by record, so only records over the limit fail.
+   * A partition's batch refused as too large is sent again in halves (halved again while too large), so only records
+   * over the limit fail.
    * Throws for failures of the whole send (unreachable, timed out); the error's `settled` lists partitions stored anyway.
    */
   sendEach(topic: string, records: OutRecord[]): Promise<SendResult>;
+  /**
+   * sendEach for packed records (lib/kafka/packed.ts: plain lines, no object per record), on a producer opened without
+   * `deliveries`: the result's deliveries are empty. Absent where the producer cannot send them (the one-shot path).
+   */
+  sendPacked?(topic: string, records: PackedRecords): Promise<SendResult>;
   close(): Promise<void>;
 }
 
@@ -96,17 +104,21 @@ export interface ProducerOptions extends ConnectionOptions {
 /** A producer that can tell each record's partition (our partitioner wrapper records kafkajs's choice). */
 export async function openProducer(options: ProducerOptions): Promise<RecordProducer> {
   const chosen = new WeakMap<object, number>();
+  let cluster: ClusterView | undefined;
   const track = options.deliveries ?? true;
   const idempotent = options.acks === -1;
   const producer = createKafka(options).producer({
     idempotent,
     // Enough retries to outlast a leader failover (fencing takes ~9 s); the caller's deadline bounds the whole send.
     ...(options.deliveryTimeoutMs ? { retry: retryBudget(options.deliveryTimeoutMs) } : {}),
-    // kafkajs keeps ordering under retries only with one request in flight when idempotent.
-    ...(idempotent ? { maxInFlightRequests: 1 } : {}),
+    // Kafka's limit for an idempotent producer. Sends of objects still go one at a time per broker (kafkajs's broker
+    // lock, held until the answer); keyless packed sends go to disjoint partitions (lanes.ts), at most 5 at once.
+    ...(idempotent ? { maxInFlightRequests: MAX_IN_FLIGHT } : {}),
     createPartitioner: () => {
       // The Java client's murmur2 partitioner: same key, same partition as Kafka's own tools.
       const inner = javaPartitioner();
+      // send-messages.ts hands over kafkajs's cluster: the lanes are made from its metadata.
+      Object.assign(inner, { attach: (c: ClusterView) => void (cluster = c) });
       if (!track) return inner;
       return (args) => {
         const p = inner(args);
@@ -125,40 +137,84 @@ export async function openProducer(options: ProducerOptions): Promise<RecordProd
   });
   const compression = COMPRESSION_TYPE[options.compression ?? 'none'];
   /** Partition answers as send-messages.ts gives them: a base offset, or an error and the records it refused. */
-  type Answer = { partition: number; baseOffset?: string; offset?: string; error?: { type?: string }; messages?: Message[] };
-  const sendEach = async (topic: string, records: OutRecord[]): Promise<SendResult> => {
-    const messages = records.map(toMessage);
-    const meta = (await producer.send({ topic, messages, acks: options.acks, compression })) as unknown as Answer[];
+  type Answer = { partition: number; baseOffset?: string; offset?: string; error?: { type?: string }; messages?: Message[] | PartitionRecords };
+  const send = async (topic: string, messages: Message[] | PackedRecords) => {
+    const meta = (await producer.send({ topic, messages: messages as Message[], acks: options.acks, compression })) as unknown as Answer[];
     const next = new Map<number, bigint>();
-    // Records of refused partitions: their error, or their own offset once sent again alone.
-    const refusedBy = new Map<Message, { partition: number; error: unknown }>();
-    const alone = new Map<Message, string | null>();
+    // Records of refused partitions (by their place in the send): their error, or their own offset once sent again.
+    const refusedBy = new Map<number, { partition: number; error: unknown }>();
+    const resent = new Map<number, string | null>();
+    /** Sends a refused batch's records again in halves, and those refused as too large in halves again: each record's fate is its own. */
+    const halves = async (partition: number, held: Array<[number, Message]>): Promise<void> => {
+      const middle = Math.ceil(held.length / 2);
+      for (const part of [held.slice(0, middle), held.slice(middle)]) {
+        if (part.length === 0) continue;
+        // Same partition as chosen, in input order.
+        const [one] = (await producer.send({ topic, messages: part.map(([, msg]) => ({ ...msg, partition })), acks: options.acks, compression })) as unknown as Answer[];
+        if (one?.error && TOO_LARGE.has(one.error.type ?? '') && part.length > 1) await halves(partition, part);
+        else if (one?.error) for (const [index] of part) refusedBy.set(index, { partition, error: one.error });
+        else {
+          const base = one?.baseOffset ?? one?.offset;
+          part.forEach(([index], k) => resent.set(index, base === undefined || base === '-1' ? null : String(BigInt(base) + BigInt(k))));
+        }
+      }
+    };
     for (const m of meta) {
       if (m.error) {
-        const split = TOO_LARGE.has(m.error.type ?? '') && (m.messages?.length ?? 0) > 1;
-        for (const msg of m.messages ?? []) {
-          if (!split) refusedBy.set(msg, { partition: m.partition, error: m.error });
-          else {
-            // Same partition as chosen, one record per request: each record's fate is its own.
-            const [one] = (await producer.send({ topic, messages: [{ ...msg, partition: m.partition }], acks: options.acks, compression })) as unknown as Answer[];
-            if (one?.error) refusedBy.set(msg, { partition: m.partition, error: one.error });
-            else alone.set(msg, one?.baseOffset ?? one?.offset ?? null);
-          }
-        }
+        const held = placed(messages, m.messages);
+        if (TOO_LARGE.has(m.error.type ?? '') && held.length > 1) await halves(m.partition, held);
+        else for (const [index] of held) refusedBy.set(index, { partition: m.partition, error: m.error });
         continue;
       }
       const base = m.baseOffset ?? m.offset;
       if (base !== undefined && base !== '-1') next.set(m.partition, BigInt(base));
     }
-    const refused: Refusal[] = [];
-    if (refusedBy.size > 0) messages.forEach((m, index) => refusedBy.has(m) && refused.push({ index, ...refusedBy.get(m)! }));
+    const refused: Refusal[] = [...refusedBy.keys()].sort((a, b) => a - b).map((index) => ({ index, ...refusedBy.get(index)! }));
+    return { next, refusedBy, resent, refused };
+  };
+  /** Per topic: the lanes of its keyless sends, once its first send has loaded its metadata. */
+  const lanes = new Map<string, Promise<Lanes>>();
+  /** Keyed sends (one partition for them all) one at a time, so that they keep their order. */
+  let keyed: Promise<unknown> = Promise.resolve();
+  const sendPacked = async (topic: string, records: PackedRecords): Promise<SendResult> => {
+    if (track) throw new TypeError('sendPacked: a producer opened with deliveries reports each record; give it OutRecords');
+    const refusals = async () => ({ deliveries: [], refused: (await send(topic, records)).refused });
+    if (records.key !== null) {
+      const turn = keyed.then(refusals);
+      keyed = turn.catch(() => {});
+      return turn;
+    }
+    const ready = lanes.get(topic);
+    if (!ready) {
+      // The first keyless send goes resent, spread round-robin: it loads the topic's metadata (the broker may create the
+      // topic), from which the lanes are made; the sends behind it wait for them.
+      let open!: (l: Lanes) => void;
+      lanes.set(topic, new Promise((resolve) => (open = resolve)));
+      try {
+        return await refusals();
+      } finally {
+        open(lanesOf(cluster, topic));
+      }
+    }
+    const pool = await ready;
+    const partition = await pool.acquire();
+    try {
+      records.partition = partition >= 0 ? partition : undefined;
+      return await refusals();
+    } finally {
+      pool.release(partition);
+    }
+  };
+  const sendEach = async (topic: string, records: OutRecord[]): Promise<SendResult> => {
+    const messages = records.map(toMessage);
+    const { next, refusedBy, resent, refused } = await send(topic, messages);
     if (!track) return { deliveries: [], refused };
-    const deliveries = messages.map((m): Delivery => {
-      const no = refusedBy.get(m);
+    const deliveries = messages.map((m, index): Delivery => {
+      const no = refusedBy.get(index);
       if (no) return { topic, partition: no.partition, offset: null };
       const partition = m.partition ?? chosen.get(m) ?? -1;
-      if (alone.has(m)) {
-        const own = alone.get(m);
+      if (resent.has(index)) {
+        const own = resent.get(index);
         return { topic, partition, offset: own === null || own === undefined || own === '-1' ? null : own };
       }
       const offset = next.get(partition);
@@ -170,7 +226,35 @@ export async function openProducer(options: ProducerOptions): Promise<RecordProd
   };
   return {
     sendEach,
+    sendPacked,
     send: throwOnRefusal(sendEach),
     close: () => producer.disconnect(),
   };
+}
+
+/** The records a refused partition held, with their places in the send, as messages. */
+function placed(sent: Message[] | PackedRecords, held: Message[] | PartitionRecords | undefined): Array<[number, Message]> {
+  if (!held) return [];
+  if (held instanceof PartitionRecords) return held.indexes().map((i) => [i, held.source.at(i) as Message]);
+  // Refusals are rare: the places are looked up only then.
+  const places = new Map((sent as Message[]).map((m, i) => [m, i]));
+  return held.map((m) => [places.get(m)!, m]);
+}
+
+/** What the lanes need of kafkajs's cluster: the topic's partitions and their leaders, as its metadata has them. */
+export interface ClusterView {
+  findTopicPartitionMetadata(topic: string): Array<{ partitionId: number; leader: number }>;
+}
+
+/** Lanes over the topic's partitions that have a leader (all of them if none has: the sends wait for an election). */
+function lanesOf(cluster: ClusterView | undefined, topic: string): Lanes {
+  let listed: Array<{ partitionId: number; leader: number }> = [];
+  try {
+    listed = cluster?.findTopicPartitionMetadata(topic) ?? [];
+  } catch {
+    // No metadata (the first send failed early): one lane, which sends round-robin as the first send did.
+  }
+  const led = listed.filter((p) => p.leader >= 0);
+  const partitions = (led.length > 0 ? led : listed).map((p) => p.partitionId).sort((a, b) => a - b);
+  return partitions.length > 0 ? new Lanes(partitions) : new Lanes([-1]);
 }

@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module';
 import { unknownPartition } from '../errors.js';
 import { groupMessagesPerPartition } from './group-messages.js';
+import { PartitionRecords } from './packed.js';
 
 const require = createRequire(import.meta.url);
 const { KafkaJSMetadataNotLoaded, KafkaJSError } = require('kafkajs/src/errors.js');
@@ -22,6 +23,8 @@ const { keys } = Object;
 
 // Typed loosely (any) and formatted as kafkajs is (no semicolons): a port of untyped kafkajs internals, kept close to the original for review.
 export function sendMessages({ logger, cluster, partitioner, eosManager, retrier }: any): (args: any) => Promise<any[]> {
+  // Our partitioner (producer.ts) takes the cluster, whose metadata the lanes of keyless packed sends are made from.
+  partitioner.attach?.(cluster)
   return async ({ acks, timeout, compression, topicMessages }: any) => {
     /** topic -> partition -> the broker's answer for that partition (responseSerializer shape) */
     const done = new Map<string, Map<number, any>>()
@@ -35,7 +38,7 @@ export function sendMessages({ logger, cluster, partitioner, eosManager, retrier
      * topic -> partition -> its records, chosen once for the whole send: a keyless record re-partitioned on a retry could
      * move from a partition that was stored to one that was not (stored twice) or the other way (never sent, yet acked).
      */
-    const assigned = new Map<string, Record<number, unknown[]>>()
+    const assigned = new Map<string, Record<number, unknown>>()
 
     const createProducerRequests = async () => {
       expected = []
@@ -71,7 +74,10 @@ export function sendMessages({ logger, cluster, partitioner, eosManager, retrier
       return Array.from(perLeader.entries()).map(async ([nodeId, topicDataForBroker]) => {
         const broker = await cluster.findBroker({ nodeId })
         const topicData = createTopicData(topicDataForBroker)
-        await eosManager.acquireBrokerLock(broker)
+        // kafkajs holds a lock per broker until the answer, so that one request is in flight. Packed sends need none:
+        // their sender keeps one in flight per partition (lanes.ts), and sequence numbers are per partition.
+        const locked = !topicData.every(({ partitions }: any) => partitions.every((p: any) => p.messages instanceof PartitionRecords))
+        if (locked) await eosManager.acquireBrokerLock(broker)
         try {
           if (eosManager.isTransactional()) {
             await eosManager.addPartitionsToTransaction(topicData)
@@ -120,7 +126,7 @@ export function sendMessages({ logger, cluster, partitioner, eosManager, retrier
             done.get(r.topicName)!.set(Number(r.partition), r)
           }
         } finally {
-          await eosManager.releaseBrokerLock(broker)
+          if (locked) await eosManager.releaseBrokerLock(broker)
         }
       })
     }

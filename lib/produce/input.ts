@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { Readable } from 'node:stream';
 import { EXIT, KtoolError } from '../errors.js';
+import type { RecordRun } from '../kafka/packed.js';
 
 const MiB = 1024 * 1024;
 const LF = 0x0a;
@@ -85,11 +86,11 @@ function lastBytes(parts: Buffer[], n: number): Buffer {
  * between delimiters are yielded. With the delimiter "\n", a "\r" before it is dropped (CRLF files).
  * A partial record is held as a list of chunk slices and joined once, so memory stays bounded by the largest record;
  * one longer than maxRecordBytes (default 64 MiB) throws RECORD_TOO_LARGE as soon as it crosses the limit.
- * Yields the records each chunk completes as one array (never empty), so a consumer pays one await per chunk,
- * not per record. Yielded Buffers are slices of the stream's chunks or fresh copies; none is reused.
- * On a too-large record, the records before it are yielded first, then it throws.
+ * Yields the records each chunk completes as runs (never empty): the chunk itself with the bounds of the records in it,
+ * after a run of the record it completed if one began in an earlier chunk (joined into a fresh buffer). No object is
+ * made per record. On a too-large record, the records before it are yielded first, then it throws.
  */
-export async function* splitRecordBatches(stream: Readable, delimiter: Buffer, options: { maxRecordBytes?: number } = {}): AsyncGenerator<Buffer[]> {
+export async function* splitRecordRuns(stream: Readable, delimiter: Buffer, options: { maxRecordBytes?: number } = {}): AsyncGenerator<RecordRun[]> {
   if (delimiter.length === 0) throw new TypeError('splitRecords: the delimiter must not be empty');
   const max = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const d = delimiter.length;
@@ -100,32 +101,35 @@ export async function* splitRecordBatches(stream: Readable, delimiter: Buffer, o
   const needle = d === 1 ? delimiter[0]! : delimiter;
   let parts: Buffer[] = []; // the record in progress; never contains a whole delimiter
   let pending = 0; // its length
-  let count = 0; // records yielded
+  let count = 0; // records found
+  let scratch: Uint32Array = new Uint32Array(4096); // the current chunk's record bounds, copied out once per chunk
 
   const tooLarge = () =>
     new KtoolError('RECORD_TOO_LARGE', `record ${count + 1} is larger than the ${showSize(max)} limit (records end at "${showDelimiter(delimiter)}")`, {
       exitCode: EXIT.usage,
       hint: 'if the input uses another delimiter, pass it with -D; otherwise split the input into smaller records',
     });
-  /** Ends the record in progress with `piece` (the part of it in the current chunk); `delimited` if a delimiter follows. */
-  const finish = (piece: Buffer, delimited = true): Buffer => {
-    let record = piece;
-    if (pending > 0) {
-      parts.push(piece);
-      record = Buffer.concat(parts, pending + piece.length);
-      parts = [];
-      pending = 0;
-    }
-    if (stripCr && delimited && record.length > 0 && record[record.length - 1] === CR) record = record.subarray(0, record.length - 1);
-    if (record.length > max) throw tooLarge();
+  /** The end of a record buf[start, end) followed by a delimiter (a CR before a "\n" dropped), checked against the limit. */
+  const ending = (buf: Buffer, start: number, end: number, delimited: boolean): number => {
+    if (stripCr && delimited && end > start && buf[end - 1] === CR) end -= 1;
+    if (end - start > max) throw tooLarge();
     count++;
-    return record;
+    return end;
+  };
+  /** The record in progress, ended by `piece`, as a run of its own. */
+  const joined = (piece: Buffer, delimited: boolean): RecordRun => {
+    parts.push(piece);
+    const record = Buffer.concat(parts, pending + piece.length);
+    parts = [];
+    pending = 0;
+    return { buf: record, bounds: Uint32Array.of(0, ending(record, 0, record.length, delimited)) };
   };
 
   for await (const raw of stream) {
     const chunk = toBuffer(raw);
     if (chunk.length === 0) continue;
-    const done: Buffer[] = [];
+    const done: RecordRun[] = [];
+    let found = 0; // bounds in scratch
     try {
       let pos = 0;
       if (pending > 0 && d > 1) {
@@ -137,12 +141,21 @@ export async function* splitRecordBatches(stream: Readable, delimiter: Buffer, o
           const record = Buffer.concat(parts, pending - k + at);
           parts = [];
           pending = 0;
-          done.push(finish(record));
+          done.push({ buf: record, bounds: Uint32Array.of(0, ending(record, 0, record.length, true)) });
           pos = at + d - k;
         }
       }
-      for (let at = chunk.indexOf(needle, pos); at !== -1; at = chunk.indexOf(needle, pos)) {
-        done.push(finish(chunk.subarray(pos, at)));
+      let at = chunk.indexOf(needle, pos);
+      if (at !== -1 && pending > 0) {
+        done.push(joined(chunk.subarray(pos, at), true));
+        pos = at + d;
+        at = chunk.indexOf(needle, pos);
+      }
+      for (; at !== -1; at = chunk.indexOf(needle, pos)) {
+        if (found + 2 > scratch.length) scratch = grow(scratch, found);
+        scratch[found] = pos;
+        scratch[found + 1] = ending(chunk, pos, at, true);
+        found += 2;
         pos = at + d;
       }
       if (pos < chunk.length) {
@@ -151,12 +164,29 @@ export async function* splitRecordBatches(stream: Readable, delimiter: Buffer, o
         if (pending > max + slack) throw tooLarge();
       }
     } catch (e) {
+      if (found > 0) done.push({ buf: chunk, bounds: scratch.slice(0, found) });
       if (done.length > 0) yield done;
       throw e;
     }
+    if (found > 0) done.push({ buf: chunk, bounds: scratch.slice(0, found) });
     if (done.length > 0) yield done;
   }
-  if (pending > 0) yield [finish(Buffer.alloc(0), false)];
+  if (pending > 0) yield [joined(Buffer.alloc(0), false)];
+}
+
+function grow(bounds: Uint32Array, used: number): Uint32Array {
+  const next = new Uint32Array(bounds.length * 2);
+  next.set(bounds.subarray(0, used));
+  return next;
+}
+
+/** splitRecordRuns with each record as a Buffer (a slice of its chunk, or a fresh copy; none is reused), one array per chunk. */
+export async function* splitRecordBatches(stream: Readable, delimiter: Buffer, options: { maxRecordBytes?: number } = {}): AsyncGenerator<Buffer[]> {
+  for await (const runs of splitRecordRuns(stream, delimiter, options)) {
+    const records: Buffer[] = [];
+    for (const { buf, bounds } of runs) for (let i = 0; i < bounds.length; i += 2) records.push(buf.subarray(bounds[i]!, bounds[i + 1]!));
+    yield records;
+  }
 }
 
 /** splitRecordBatches one record at a time. */

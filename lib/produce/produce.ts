@@ -3,13 +3,15 @@ import type { Readable } from 'node:stream';
 import { EXIT, KtoolError } from '../errors.js';
 import { err, out, type Io } from '../io.js';
 import { paint, progress } from '../cli/style.js';
-import { parseJsonRecord, splitKey, splitRecordBatches, type InputRecord } from './input.js';
-import type { Acks, Compression, ConnectionOptions, Delivery, OutRecord, RecordProducer } from '../kafka/index.js';
+import { parseJsonRecord, splitKey, splitRecordBatches, splitRecordRuns, type InputRecord } from './input.js';
+import { recordBytes, recordQueue, runQueue, type Batch } from './queue.js';
+import type { Acks, Compression, ConnectionOptions, Delivery, OutRecord, RecordProducer, SendResult } from '../kafka/index.js';
 import { withDeadline } from '../kafka/deadline.js';
+import { MAX_IN_FLIGHT } from '../kafka/lanes.js';
 import { openQuickSession, quickEligible, quickProducer } from '../kafka/quick-produce.js';
 import { humanBytes } from './report.js';
 import { interrupted } from '../cli/run.js';
-import { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_SIZE, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_LINGER_MS } from './defaults.js';
+import { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_SIZE, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_LINGER_MS, PACKED_BATCH_BYTES } from './defaults.js';
 import { reportJson, reportPretty, summaryJson, summaryPretty, type Report, type Summary } from './report.js';
 import { keyLabels, type RecordSerializer } from './schemas.js';
 
@@ -113,8 +115,14 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
   // No spinner over what is being typed (ora would also swallow the keystrokes).
   const live = o.report !== 'none' && o.source.kind === 'stream' && !o.source.interactive ? progress(io, 'kproduce: sending') : undefined;
 
+  // -H headers, encoded once rather than for every record.
+  const extraHeaders = (o.headers ?? []).map(([k, v]): [string, Buffer] => [k, Buffer.from(v)]);
   // Reader and sender meet in a bounded queue: the reader waits while two batches are queued (backpressure).
-  const queue: OutRecord[] = [];
+  // Plain lines sent without per-record reports are held packed: spans of the input's chunks, no object per record.
+  const packed = o.source.kind === 'stream' && !perRecord && !o.prepare && plainText(o, extraHeaders) && producer.sendPacked !== undefined;
+  const records = packed ? undefined : recordQueue();
+  const runs = packed ? runQueue(o.key ?? null) : undefined;
+  const queue = (records ?? runs)!;
   const toSender = notifier();
   const toReader = notifier();
   let readerDone = false;
@@ -133,11 +141,18 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
   let bytes = 0;
   const deliveries: Delivery[] = [];
   const aborted = () => o.signal?.aborted === true;
-  // -H headers, encoded once rather than for every record.
-  const extraHeaders = (o.headers ?? []).map(([k, v]): [string, Buffer] => [k, Buffer.from(v)]);
 
   const reader = (async () => {
     try {
+      if (runs && o.source.kind === 'stream') {
+        for await (const chunk of splitRecordRuns(o.source.stream, o.source.delimiter)) {
+          for (const run of chunk) runs.push(run);
+          toSender.poke();
+          if (failure || aborted()) break;
+          while (queue.length >= 2 * batchSize && !failure && !aborted()) await toReader.wait();
+        }
+        return;
+      }
       let n = 0;
       reading: for await (const chunk of items(o.source)) {
         for (const item of chunk) {
@@ -145,7 +160,7 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
           n += 1;
           const ready = o.prepare?.(item, n); // undefined for lines with nothing to fetch: no await per record
           if (ready) await ready;
-          queue.push(toRecord(item, n, o, extraHeaders));
+          records!.push(toRecord(item, n, o, extraHeaders));
         }
         toSender.poke();
         while (queue.length >= 2 * batchSize && !failure && !aborted()) await toReader.wait();
@@ -168,6 +183,56 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
   o.signal?.addEventListener('abort', onAbort);
   const ticker = live && setInterval(() => live.update(`kproduce: ${acknowledged} acknowledged, ${rate(acknowledged, Date.now() - started)} msg/s`), 250);
 
+  /** One batch's send; its answer is taken once the batches before it are settled (`before`). Never rejects. */
+  const settle = async (batch: Batch, first: number, sentAt: number, sending: Promise<SendResult>, before: Promise<void>): Promise<void> => {
+    let answeredAt = sentAt;
+    const answer = withDeadline(sending, deliveryTimeoutMs, () =>
+      new KtoolError('ACK_TIMEOUT', `no acknowledgement within ${deliveryTimeoutMs} ms`, {
+        exitCode: EXIT.unreachable,
+        hint:
+          'is the broker up? With --acks all a leader answers once every in-sync replica has the records: one on a dead broker holds it until the controller drops it from the ISR ' +
+          '(~9 s; never while most KRaft controllers are down and the quorum is lost). `ktopics describe TOPIC` shows leaders and ISR; --delivery-timeout MS waits longer',
+      }),
+    ).finally(() => void (answeredAt = Date.now()));
+    answer.catch(() => {}); // taken below, once the batches before it are settled
+    await before;
+    try {
+      const { deliveries: acked, refused } = await answer;
+      const latencyMs = answeredAt - sentAt;
+      // Each refusal belongs to its record: named by its place in the input, and why; the rest of the batch was stored.
+      const why = new Map<number, KtoolError>();
+      for (const x of refused) {
+        const r = batch.record(x.index);
+        const mapped = await mapError(x.error);
+        const e = new KtoolError(mapped.code, `${which(first + x.index)}, ${humanBytes(recordBytes(r))}: ${mapped.message}`, { exitCode: mapped.exitCode, ...(mapped.hint ? { hint: mapped.hint } : {}), cause: x.error });
+        why.set(x.index, e);
+        firstRefusal ??= new KtoolError(e.code, withKey(e, r), { exitCode: e.exitCode, ...(e.hint ? { hint: e.hint } : {}), cause: x.error });
+        // A refusal of this record alone (too large, invalid) leaves the next records sendable; any other stops the run.
+        if (!RECORD_REFUSALS.has(mapped.code)) failure ??= firstRefusal;
+      }
+      if (o.report === 'each') acked.forEach((d, i) => print({ ...d, key: keyText(batch.record(i)), latencyMs, ...(why.has(i) ? { record: first + i, error: why.get(i)!.message } : {}) }));
+      if (o.source.kind === 'args') deliveries.push(...acked.filter((_, i) => !why.has(i)));
+      acknowledged += batch.length - refused.length;
+      failed += refused.length;
+      bytes += batch.bytes - refused.reduce((n, x) => n + recordBytes(batch.record(x.index)), 0);
+      if (failure) toReader.poke();
+    } catch (e) {
+      failure = await mapError(e);
+      failed += batch.length;
+      if (o.report === 'each') {
+        for (let i = 0; i < batch.length; i++) {
+          const r = batch.record(i);
+          print({ topic: o.topic, partition: r.partition ?? -1, offset: null, key: keyText(r), latencyMs: answeredAt - sentAt, record: first + i, error: `${which(first + i)}: ${failure!.message}` });
+        }
+      }
+      toReader.poke();
+    }
+  };
+  // Keyless lines go several batches at a time, one per partition (lanes.ts); anything else one batch at a time.
+  const window = runs && o.key === undefined ? MAX_IN_FLIGHT : 1;
+  const inFlight: Array<Promise<void>> = [];
+  let settled: Promise<void> = Promise.resolve();
+
   try {
     for (;;) {
       // Wait for a record; then, unless the input ended or Ctrl-C came, let a partial batch fill for lingerMs.
@@ -176,57 +241,32 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
       const lingerEnd = Date.now() + lingerMs;
       while (queue.length < batchSize && !readerDone && !aborted() && Date.now() < lingerEnd) await toSender.wait(lingerEnd - Date.now());
       // After Ctrl-C, what was already read is still sent (at most two batches): it has left the pipe and would be lost.
-      let take = 0;
-      let batchBytesNow = 0;
-      while (take < queue.length && take < batchSize && (take === 0 || batchBytesNow < batchBytes)) batchBytesNow += recordBytes(queue[take++]!);
-      const batch = queue.splice(0, take);
+      const batch: Batch = queue.take(batchSize, runs ? Math.min(batchBytes, PACKED_BATCH_BYTES) : batchBytes);
       const first = taken + 1;
       taken += batch.length;
       toReader.poke();
       const sentAt = Date.now();
-      try {
-        const { deliveries: acked, refused } = await withDeadline(producer.sendEach(o.topic, batch), deliveryTimeoutMs, () =>
-          new KtoolError('ACK_TIMEOUT', `no acknowledgement within ${deliveryTimeoutMs} ms`, {
-            exitCode: EXIT.unreachable,
-            hint:
-              'is the broker up? With --acks all a leader answers once every in-sync replica has the records: one on a dead broker holds it until the controller drops it from the ISR ' +
-              '(~9 s; never while most KRaft controllers are down and the quorum is lost). `ktopics describe TOPIC` shows leaders and ISR; --delivery-timeout MS waits longer',
-          }),
-        );
-        const latencyMs = Date.now() - sentAt;
-        // Each refusal belongs to its record: named by its place in the input, and why; the rest of the batch was stored.
-        const why = new Map<number, KtoolError>();
-        for (const x of refused) {
-          const r = batch[x.index]!;
-          const mapped = await mapError(x.error);
-          const e = new KtoolError(mapped.code, `${which(first + x.index)}, ${humanBytes(recordBytes(r))}: ${mapped.message}`, { exitCode: mapped.exitCode, ...(mapped.hint ? { hint: mapped.hint } : {}), cause: x.error });
-          why.set(x.index, e);
-          firstRefusal ??= new KtoolError(e.code, withKey(e, r), { exitCode: e.exitCode, ...(e.hint ? { hint: e.hint } : {}), cause: x.error });
-          // A refusal of this record alone (too large, invalid) leaves the next records sendable; any other stops the run.
-          if (!RECORD_REFUSALS.has(mapped.code)) failure ??= firstRefusal;
-        }
-        if (o.report === 'each') acked.forEach((d, i) => print({ ...d, key: keyText(batch[i]), latencyMs, ...(why.has(i) ? { record: first + i, error: why.get(i)!.message } : {}) }));
-        if (o.source.kind === 'args') deliveries.push(...acked.filter((_, i) => !why.has(i)));
-        acknowledged += batch.length - refused.length;
-        failed += refused.length;
-        bytes += batchBytesNow - refused.reduce((n, x) => n + recordBytes(batch[x.index]!), 0);
-        if (failure) toReader.poke();
-      } catch (e) {
-        failure = await mapError(e);
-        failed += batch.length;
-        batch.forEach((r, i) => print({ topic: o.topic, partition: r.partition ?? -1, offset: null, key: keyText(r), latencyMs: Date.now() - sentAt, record: first + i, error: `${which(first + i)}: ${failure!.message}` }));
-        toReader.poke();
-      }
+      const sending = batch.payload.kind === 'packed' ? producer.sendPacked!(o.topic, batch.payload.records) : producer.sendEach(o.topic, batch.payload.records);
+      // Answers are taken in input order, whichever comes first: counts, reports and the first refusal stay in order.
+      settled = settle(batch, first, sentAt, sending, settled);
+      inFlight.push(settled);
+      if (inFlight.length >= window) await inFlight.shift();
     }
   } finally {
+    await Promise.all(inFlight);
     o.signal?.removeEventListener('abort', onAbort);
     if (ticker) clearInterval(ticker);
     live?.stop();
     await reader;
     // What the reader queued after a failure was never sent: count it, report it as not sent, never as delivered.
-    const unsent = queue.splice(0);
+    const unsent = queue.take(queue.length, Infinity);
     failed += unsent.length;
-    unsent.forEach((r, i) => print({ topic: o.topic, partition: r.partition ?? -1, offset: null, key: keyText(r), latencyMs: 0, record: taken + 1 + i, error: `${which(taken + 1 + i)}: not sent (kproduce stopped at an earlier failure)` }));
+    if (o.report === 'each') {
+      for (let i = 0; i < unsent.length; i++) {
+        const r = unsent.record(i);
+        print({ topic: o.topic, partition: r.partition ?? -1, offset: null, key: keyText(r), latencyMs: 0, record: taken + 1 + i, error: `${which(taken + 1 + i)}: not sent (kproduce stopped at an earlier failure)` });
+      }
+    }
     await producer.close().catch(() => {});
   }
 
@@ -317,8 +357,6 @@ const plainText = (o: ProduceOptions, extraHeaders: unknown[]) =>
 /** Refusals of one record that leave the others sendable (mapKafkaError's codes): kproduce reports them and goes on. */
 const RECORD_REFUSALS = new Set(['MESSAGE_TOO_LARGE', 'INVALID_RECORD']);
 
-const size = (b: Buffer | string | null) => (b === null ? 0 : typeof b === 'string' ? Buffer.byteLength(b) : b.length);
-const recordBytes = (r: OutRecord) => size(r.key) + size(r.value);
 const rate = (n: number, ms: number) => (ms > 0 ? Math.round((n * 1000) / ms) : n);
 
 function keyText(r: OutRecord | undefined): string | null {

@@ -37,6 +37,15 @@ describe('a record over the broker\'s size limit, among records that fit', () =>
     expect(stored).toEqual([`${reports[0]!.partition} ${reports[0]!.offset} k1 small1`, `${reports[2]!.partition} ${reports[2]!.offset} k3 small2`].sort());
   });
 
+  it('bulk lines without per-record reports (sent packed, no object per record) fail only the big one, named by its line', async () => {
+    const topic = await freshTopic('too-large-packed', 3);
+    const r = await run('kproduce', [topic, '--linger', '10000'], { input: `small1\nsmall2\n${BIG}\nsmall3\n`, timeoutMs: 90_000 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/kproduce: 3 messages \(18 B\) acknowledged in \d+ ms, \d+ msg\/s, 1 not acknowledged\n/);
+    expect(r.stderr).toMatch(/^error: 1 of 4 messages were not acknowledged: line 3, 2\.1 MB: the broker refused a record as too large\nhint: [^\n]+\n$/m);
+    expect(lines(kcat(['-C', '-t', topic, '-e', '-q', '-f', '%s\\n']).stdout).sort()).toEqual(['small1', 'small2', 'small3']);
+  });
+
   it('the human report names the line, and no stored record is reported as refused', async () => {
     const topic = await freshTopic('too-large-human', 1);
     const r = await run('kproduce', [topic, '--report', 'each', '--linger', '10000'], { input: `small1\n${BIG}\n\nsmall2\n`, timeoutMs: 90_000 });

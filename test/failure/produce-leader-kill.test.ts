@@ -1,6 +1,6 @@
 // kproduce (acks=all, idempotent) keeps every acknowledged record, once and in per-key order, when a partition leader is killed mid-stream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTopic } from '../../lib/kafka/index.js';
+import { createTopic, topicOffsets } from '../../lib/kafka/index.js';
 import { start } from '../support/bins.js';
 import { clusterConnection, leaders, readAll, record, TimedLines } from '../support/failure.js';
 import { eventually, uniqueName } from '../support/kafka.js';
@@ -125,6 +125,62 @@ describe('a partition leader dies while kproduce streams (RF 3, min.insync.repli
       expect(r.stderr).toMatch(/\nhint: [^\n]+\n$/);
       expect(summary && Number(summary[1])).toBe(acked.length);
     }
+    expect(r.code).toBe(0);
+  }, 180_000);
+
+  // Keyless lines with the default summary go packed, several batches in flight, each whole to a partition no other
+  // batch in flight uses (lib/kafka/lanes.ts): the dead leader's lanes wait for the election while the others go on.
+  it('keyless bulk lines (several batches in flight, one per partition): all stored once, each partition in input order, exit 0', async () => {
+    // The broker the test before killed comes back first (kstack up over a recorded stack starts what is not running).
+    stack = await privateStack({ paths: stack.paths, basePort: stack.basePort, brokers: 3 });
+    const conn = clusterConnection(stack);
+    const topic = uniqueName('leader-kill-keyless');
+    await createTopic(conn, topic, PARTITIONS, 3, { 'min.insync.replicas': '2' });
+    const values = Array.from({ length: TOTAL }, (_, i) => `v${String(i).padStart(6, '0')}`);
+    const text = values.join('\n') + '\n';
+    const started = Date.now();
+    const p = start('kproduce', [topic, '-b', stack.state.bootstrap], { timeoutMs: 240_000 });
+    p.child.stdin.on('error', () => {});
+    const firstPart = values.slice(0, (2 * TOTAL) / 5).join('\n') + '\n';
+    p.child.stdin.write(firstPart);
+    // Once a fifth is in the topic, SIGKILL the leader of partition 0; the rest of the input follows the kill.
+    const stored = async () => (await topicOffsets(conn, topic)).reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
+    await eventually(async () => ((await stored()) >= TOTAL / 5 ? true : undefined), 120_000, `${TOTAL / 5} records stored`);
+    const before = await leaders(conn, topic);
+    const victim = before.get(0)!;
+    const killedAt = Date.now();
+    await killBroker(stack, victim, 'SIGKILL');
+    p.child.stdin.end(text.slice(firstPart.length));
+    const r = await p.done;
+
+    const all = readAll(stack.state.bootstrap, topic);
+    const counts = new Map<string, number>();
+    for (const s of all) counts.set(s.value, (counts.get(s.value) ?? 0) + 1);
+    const missing = values.filter((v) => !counts.has(v)).length;
+    const duplicates = [...counts.values()].reduce((n, c) => n + (c > 1 ? c - 1 : 0), 0);
+    let outOfOrder = 0;
+    const last = new Map<number, string>();
+    for (const s of [...all].sort((a, b) => a.partition - b.partition || a.offset - b.offset)) {
+      if (s.value <= (last.get(s.partition) ?? '')) outOfOrder += 1;
+      last.set(s.partition, s.value);
+    }
+    record('produce-leader-kill (keyless bulk, several in flight)', {
+      sent: TOTAL,
+      stored: all.length,
+      missing,
+      duplicates,
+      outOfOrder,
+      partitionsUsed: new Set(all.map((s) => s.partition)).size,
+      exitCode: r.code,
+      killedBroker: victim,
+      afterKillMs: Date.now() - killedAt,
+      elapsedMs: Date.now() - started,
+      stderr: r.stderr.trim().split('\n').slice(-3),
+    });
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.stderr).toMatch(new RegExp(`kproduce: ${TOTAL} messages \\(`));
+    expect([missing, duplicates, outOfOrder, all.length]).toEqual([0, 0, 0, TOTAL]);
+    expect(new Set(all.map((s) => s.partition)).size).toBe(PARTITIONS);
     expect(r.code).toBe(0);
   }, 180_000);
 });
