@@ -278,8 +278,20 @@ function writer(io: Io, output: Output, decode?: RecordDecoder, fail?: (e: Error
   };
   const onError = (e: NodeJS.ErrnoException) => readerGone(e) && gone();
   io.stdout.on('error', onError);
+  /** --raw: the buffer records are copied into (value, newline), handed to `bytes` when full or written. */
+  let raw: Buffer | undefined;
+  let rawAt = 0;
+  const seal = () => {
+    if (raw && rawAt > 0) {
+      bytes.push(raw.subarray(0, rawAt));
+      held += rawAt;
+    }
+    raw = undefined;
+    rawAt = 0;
+  };
   /** Writes what is held; the promise says whether stdout took it. */
   const send = (): Promise<boolean> | undefined => {
+    seal();
     const chunk = text ? text : bytes.length > 0 ? (bytes.length === 1 ? bytes[0]! : Buffer.concat(bytes, held)) : undefined;
     text = '';
     bytes = [];
@@ -348,12 +360,23 @@ function writer(io: Io, output: Output, decode?: RecordDecoder, fail?: (e: Error
     bytes.push(b);
     held += b.length;
   };
-  // --raw writes recordRaw's bytes, the value and the newline pushed apart to save a copy per record.
-  const push = output.kind === 'raw' ? (r: InRecord) => (r.value !== null && add(r.value), add(NEWLINE)) : (r: InRecord) => add(output.render(r));
+  if (output.kind === 'raw') {
+    // recordRaw's bytes (the value, a newline) copied into one buffer per write: no list entry or object per record.
+    return {
+      ...base,
+      push(r) {
+        const n = r.value === null ? 0 : r.value.length;
+        if (raw && rawAt + n + 1 > raw.length) sendMidBatch();
+        raw ??= Buffer.allocUnsafe(Math.max(WRITE_CHUNK, n + 1));
+        if (n > 0) rawAt += r.value!.copy(raw, rawAt);
+        raw[rawAt++] = 0x0a;
+      },
+    };
+  }
   return {
     ...base,
     push(r) {
-      push(r);
+      add(output.render(r));
       if (held >= WRITE_CHUNK) sendMidBatch();
     },
   };

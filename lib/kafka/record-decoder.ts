@@ -47,6 +47,7 @@ let baseOffset = 0;
 let baseTime = 0;
 
 type HeaderValue = Buffer | null | Array<Buffer | null>;
+const NO_HEADERS: Record<string, HeaderValue> = Object.freeze({}) as Record<string, HeaderValue>;
 
 export function decodeRecord(decoder: { buffer: Buffer; offset: number }, ctx: BatchContext = {}): Record<string, unknown> {
   if (ctx !== lastContext) {
@@ -62,8 +63,9 @@ export function decodeRecord(decoder: { buffer: Buffer; offset: number }, ctx: B
   const offset = plus(String(ctx.firstOffset), baseOffset, varint(b));
   const key = bytes(b);
   const value = bytes(b);
-  const headers: Record<string, HeaderValue> = {};
   const count = varint(b);
+  // Records without headers (most) share one empty object: kafkajs and kconsume only read it.
+  const headers: Record<string, HeaderValue> = count === 0 ? NO_HEADERS : {};
   for (let i = 0; i < count; i++) {
     const k = bytes(b);
     const name = String(k === null ? null : k.toString('utf8'));

@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { unknownPartition } from '../errors.js';
 import { groupMessagesPerPartition } from './group-messages.js';
 import { PartitionRecords } from './packed.js';
+import { recycleRequest } from './produce-request.js';
 
 const require = createRequire(import.meta.url);
 const { KafkaJSMetadataNotLoaded, KafkaJSError } = require('kafkajs/src/errors.js');
@@ -107,6 +108,8 @@ export function sendMessages({ logger, cluster, partitioner, eosManager, retrier
             })
             throw e
           }
+          // Answered: the request's buffer may encode the next one (with acks 0 nothing says the bytes were written yet).
+          if (acks !== 0) recycleRequest(topicData)
           const formatted = acks !== 0 ? responseSerializer(response) : topicData.flatMap(({ topic, partitions }: any) => partitions.map((p: any) => ({ topicName: topic, partition: p.partition })))
           for (const r of formatted) {
             if (acks !== 0 && failure(r.errorCode)) {

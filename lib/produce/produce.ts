@@ -123,6 +123,10 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
   const records = packed ? undefined : recordQueue();
   const runs = packed ? runQueue(o.key ?? null) : undefined;
   const queue = (records ?? runs)!;
+  /** A packed batch's limit is its size as encoded (queue.ts). */
+  const maxBatchBytes = runs ? Math.min(batchBytes, PACKED_BATCH_BYTES) : batchBytes;
+  /** Two batches are held: the reader waits (by records, or by bytes for large records). */
+  const full = () => queue.length >= 2 * batchSize || queue.bytes >= 2 * maxBatchBytes;
   const toSender = notifier();
   const toReader = notifier();
   let readerDone = false;
@@ -149,7 +153,7 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
           for (const run of chunk) runs.push(run);
           toSender.poke();
           if (failure || aborted()) break;
-          while (queue.length >= 2 * batchSize && !failure && !aborted()) await toReader.wait();
+          while (full() && !failure && !aborted()) await toReader.wait();
         }
         return;
       }
@@ -163,7 +167,7 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
           records!.push(toRecord(item, n, o, extraHeaders));
         }
         toSender.poke();
-        while (queue.length >= 2 * batchSize && !failure && !aborted()) await toReader.wait();
+        while (full() && !failure && !aborted()) await toReader.wait();
       }
     } catch (e) {
       // Ctrl-C destroys the input (below), which ends the read with an error that is no failure.
@@ -239,9 +243,9 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
       while (queue.length === 0 && !readerDone && !aborted()) await toSender.wait();
       if (queue.length === 0 || failure) break;
       const lingerEnd = Date.now() + lingerMs;
-      while (queue.length < batchSize && !readerDone && !aborted() && Date.now() < lingerEnd) await toSender.wait(lingerEnd - Date.now());
+      while (queue.length < batchSize && queue.bytes < maxBatchBytes && !readerDone && !aborted() && Date.now() < lingerEnd) await toSender.wait(lingerEnd - Date.now());
       // After Ctrl-C, what was already read is still sent (at most two batches): it has left the pipe and would be lost.
-      const batch: Batch = queue.take(batchSize, runs ? Math.min(batchBytes, PACKED_BATCH_BYTES) : batchBytes);
+      const batch: Batch = queue.take(batchSize, maxBatchBytes);
       const first = taken + 1;
       taken += batch.length;
       toReader.poke();

@@ -16,6 +16,8 @@ export interface Batch {
 export interface Queue {
   /** Records held. */
   readonly length: number;
+  /** Key and value bytes held. */
+  readonly bytes: number;
   /** The next batch: at most maxRecords records, and records up to maxBytes of keys and values (at least one). */
   take(maxRecords: number, maxBytes: number): Batch;
   /** Drops what is held; returns how many records that was. */
@@ -27,23 +29,30 @@ export const recordBytes = (r: OutRecord): number => size(r.key) + size(r.value)
 
 export function recordQueue(): Queue & { push(r: OutRecord): void } {
   let held: OutRecord[] = [];
+  let heldBytes = 0;
   return {
     get length() {
       return held.length;
     },
+    get bytes() {
+      return heldBytes;
+    },
     push(r) {
       held.push(r);
+      heldBytes += recordBytes(r);
     },
     take(maxRecords, maxBytes) {
       let take = 0;
       let bytes = 0;
       while (take < held.length && take < maxRecords && (take === 0 || bytes < maxBytes)) bytes += recordBytes(held[take++]!);
       const records = held.splice(0, take);
+      heldBytes -= bytes;
       return { length: records.length, bytes, record: (i) => records[i]!, payload: { kind: 'records', records } };
     },
     clear() {
       const n = held.length;
       held = [];
+      heldBytes = 0;
       return n;
     },
   };
@@ -56,15 +65,22 @@ export function recordQueue(): Queue & { push(r: OutRecord): void } {
 export function runQueue(key: string | null): Queue & { push(run: RecordRun): void } {
   const runs: RecordRun[] = [];
   let count = 0;
+  let heldBytes = 0;
   const keySize = size(key);
   const keyField = keyFieldSize(key === null ? null : keySize);
   return {
     get length() {
       return count;
     },
+    get bytes() {
+      return heldBytes;
+    },
     push(run) {
       runs.push(run);
-      count += runLength(run);
+      const n = runLength(run);
+      count += n;
+      // Keys and the span from the first record's start to the last one's end (delimiters included: near enough).
+      if (n > 0) heldBytes += n * keySize + run.bounds[2 * n - 1]! - run.bounds[0]!;
     },
     take(maxRecords, maxBytes) {
       const taken: RecordRun[] = [];
@@ -95,6 +111,7 @@ export function runQueue(key: string | null): Queue & { push(run: RecordRun): vo
         }
       }
       count -= n;
+      heldBytes = count === 0 ? 0 : Math.max(0, heldBytes - bytes);
       const records = new PackedRecords(taken, key);
       return { length: n, bytes, record: (i) => records.at(i), payload: { kind: 'packed', records } };
     },
@@ -102,6 +119,7 @@ export function runQueue(key: string | null): Queue & { push(run: RecordRun): vo
       const n = count;
       runs.length = 0;
       count = 0;
+      heldBytes = 0;
       return n;
     },
   };

@@ -245,6 +245,17 @@ describe('consume: when to stop, what to print', () => {
     expect(verbose.io.stdoutText()).toBe(`${topic}[0]@0 2023-11-14T22:13:20.000Z key=k h=v base64:aGn/\n`);
   });
 
+  it('--raw writes each value and a newline, byte for byte, across writes and past a value larger than one write', async () => {
+    const topic = await freshTopic('raw-bytes');
+    const big = Buffer.alloc(700 * 1024, 0x61); // larger than one write's buffer (256 KiB)
+    const values = [...Array.from({ length: 5_000 }, (_, i) => Buffer.from(`v${i}`)), big, Buffer.alloc(0), null, Buffer.from('last')];
+    const producer = await openProducer({ ...connection(), acks: -1 });
+    await producer.send(topic, values.map((value) => ({ key: null, value })));
+    await producer.close();
+    const expected = Buffer.concat(values.flatMap((v) => [v ?? Buffer.alloc(0), Buffer.from('\n')]));
+    expect((await readBytes(topic, { kind: 'raw' })).equals(expected)).toBe(true);
+  });
+
   it('--pattern reads every topic whose whole name matches', async () => {
     const prefix = uniqueName('pat');
     const [a, b] = [`${prefix}-a`, `${prefix}-b`];
