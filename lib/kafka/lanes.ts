@@ -14,10 +14,14 @@ export class Lanes {
   /** How many sends may be in flight at once: one per partition, at most MAX_IN_FLIGHT. */
   readonly width: number;
 
-  /** partitions: those with a leader (a send to one without waits for an election); start: where the turn begins. */
+  /**
+   * partitions: the topic's; start: where the turn begins; usable: whether a partition has a leader now (the turn
+   * passes over those without one, unless none has: a send to one waits for an election).
+   */
   constructor(
     private readonly partitions: number[],
     start = Math.floor(Math.random() * partitions.length),
+    private readonly usable: (partition: number) => boolean = () => true,
   ) {
     if (partitions.length === 0) throw new RangeError('lanes need at least one partition');
     this.width = Math.min(MAX_IN_FLIGHT, partitions.length);
@@ -38,12 +42,15 @@ export class Lanes {
   }
 
   private take(): number {
-    for (;;) {
-      const p = this.partitions[this.next]!;
-      this.next = (this.next + 1) % this.partitions.length;
-      if (!this.busy.has(p)) {
-        this.busy.add(p);
-        return p;
+    // First round: free partitions with a leader; second: any free one.
+    for (let round = 0; ; round++) {
+      for (let i = 0; i < this.partitions.length; i++) {
+        const p = this.partitions[this.next]!;
+        this.next = (this.next + 1) % this.partitions.length;
+        if (!this.busy.has(p) && (round > 0 || this.usable(p))) {
+          this.busy.add(p);
+          return p;
+        }
       }
     }
   }

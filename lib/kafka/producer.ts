@@ -246,15 +246,17 @@ export interface ClusterView {
   findTopicPartitionMetadata(topic: string): Array<{ partitionId: number; leader: number }>;
 }
 
-/** Lanes over the topic's partitions that have a leader (all of them if none has: the sends wait for an election). */
+/** Lanes over the topic's partitions, passing over those without a leader in the metadata as it is at each turn. */
 function lanesOf(cluster: ClusterView | undefined, topic: string): Lanes {
-  let listed: Array<{ partitionId: number; leader: number }> = [];
-  try {
-    listed = cluster?.findTopicPartitionMetadata(topic) ?? [];
-  } catch {
-    // No metadata (the first send failed early): one lane, which sends round-robin as the first send did.
-  }
-  const led = listed.filter((p) => p.leader >= 0);
-  const partitions = (led.length > 0 ? led : listed).map((p) => p.partitionId).sort((a, b) => a - b);
-  return partitions.length > 0 ? new Lanes(partitions) : new Lanes([-1]);
+  const listed = () => {
+    try {
+      return cluster?.findTopicPartitionMetadata(topic) ?? [];
+    } catch {
+      return []; // no metadata (the first send failed early)
+    }
+  };
+  const partitions = listed().map((p) => p.partitionId).sort((a, b) => a - b);
+  // None known: one lane, which sends round-robin as the first send did.
+  if (partitions.length === 0) return new Lanes([-1]);
+  return new Lanes(partitions, undefined, (p) => (listed().find((m) => m.partitionId === p)?.leader ?? -1) >= 0);
 }

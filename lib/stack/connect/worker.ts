@@ -117,8 +117,10 @@ export function launchWorker(o: { plan: WorkerPlan; props: Properties; jars: Con
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Ready when the REST API lists the plugins and the herder answers `GET /connectors` (it has joined the group and read
- * the config topic). Fails as soon as the process is gone, or at the deadline, quoting the end of its log.
+ * Ready when the REST API lists the plugins and `GET /health` says so (KIP-1017, Kafka 3.9+: 200 once the worker has
+ * read its internal topics to the end and joined its group). `GET /connectors` answered earlier than that: a worker
+ * restarted on kept data listed no connectors for a moment (KAFKA-10816), and CI's test of that restart caught it.
+ * Fails as soon as the process is gone, or at the deadline, quoting the end of its log.
  */
 export async function awaitWorker(plan: WorkerPlan, proc: { pid: number; marker: string }, deadline: number): Promise<void> {
   const logTail = (n: number) => {
@@ -128,7 +130,7 @@ export async function awaitWorker(plan: WorkerPlan, proc: { pid: number; marker:
       return '(no log yet)';
     }
   };
-  for (const path of ['/connector-plugins', '/connectors']) {
+  for (const path of ['/connector-plugins', '/health']) {
     for (;;) {
       try {
         const res = await fetch(plan.url + path, { signal: AbortSignal.timeout(5_000) });

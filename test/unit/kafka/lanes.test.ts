@@ -42,6 +42,19 @@ describe('Lanes', () => {
     expect(more).toBeUndefined();
   });
 
+  it('passes over partitions without a leader while another is free, and takes one when none has a leader', async () => {
+    const led = new Set([0, 2]);
+    const lanes = new Lanes([0, 1, 2], 0, (p) => led.has(p));
+    expect(lanes.width).toBe(3);
+    expect([await lanes.acquire(), await lanes.acquire()]).toEqual([0, 2]);
+    expect(await lanes.acquire()).toBe(1); // the only free one: its send waits for an election
+    lanes.release(0);
+    lanes.release(1);
+    led.clear();
+    led.add(1);
+    expect(await lanes.acquire()).toBe(1);
+  });
+
   it('refuses to be made without a partition', () => {
     expect(() => new Lanes([])).toThrow(RangeError);
   });
