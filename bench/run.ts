@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createTopic, topicOffsets, type ConnectionOptions } from '../lib/kafka/index.js';
+import { createTopic, deleteTopics, topicOffsets, type ConnectionOptions } from '../lib/kafka/index.js';
 import { localProvider } from '../lib/stack/index.js';
 import { ensureJars } from '../lib/stack/maven.js';
 import { packageRoot, stackPaths } from '../lib/stack/paths.js';
@@ -91,7 +91,9 @@ async function main(): Promise<number> {
     if (!brokers) {
       log('bench: starting a private Kafka broker (kstack)');
       const basePort = await findFreeBlock(portSpan(1, 'kraft'), DEFAULT_HOST);
-      const up = await localProvider.up({ brokers: 1, mode: 'kraft', kafka, host: DEFAULT_HOST, basePort, heap: '1g', config: {}, timeoutMs: 120_000, paths });
+      // A deleted topic's files go at once (the default keeps them 60 s): each produce run's topic is deleted once
+      // checked, so its gigabyte a round is never written back to disk under the next runs.
+      const up = await localProvider.up({ brokers: 1, mode: 'kraft', kafka, host: DEFAULT_HOST, basePort, heap: '1g', config: { 'file.delete.delay.ms': '0' }, timeoutMs: 120_000, paths });
       brokers = up.state.bootstrap;
       stop = async () => void (await localProvider.down({ paths, timeoutMs: 20_000, keep: false }));
     }
@@ -155,6 +157,7 @@ async function main(): Promise<number> {
           const c = tool.produce(setup, topic, n, size);
           const m = await measure({ argv: c.argv, ...(c.stdin ? { stdinFile: file } : {}), stdout: 'null', timeoutMs: timeoutFor(n) });
           const stored = await sumHigh(topic);
+          await deleteTopics(conn, [topic]);
           const ok = m.exitCode === 0 && stored === n;
           row(workload, tool, n, size).samples.push({ ...m, ok, ...(ok ? {} : { error: `exit ${m.exitCode}, ${stored} of ${n} stored; ${m.stderrTail}` }) });
         }
