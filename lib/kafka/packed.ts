@@ -11,7 +11,8 @@ export interface RecordRun {
 /** A RecordRun's number of records. */
 export const runLength = (run: RecordRun): number => run.bounds.length >> 1;
 
-const zigzagSize = (v: number): number => {
+/** The bytes a zig-zag varint of v takes. */
+export const zigzagSize = (v: number): number => {
   let u = v >= 0 ? v * 2 : -v * 2 - 1;
   let n = 1;
   for (; u >= 0x80; n++) u = Math.floor(u / 0x80);

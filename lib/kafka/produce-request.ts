@@ -2,7 +2,7 @@
 // per-record cost. kafkajs 2.2.4 builds a zero-filled 512-byte Encoder and a spread copy of every record, which made
 // it spend ~10 µs per record; this writes each record straight into one growing buffer. See lib/kafka/patches.ts.
 import { crc32c } from './crc32c.js';
-import { PartitionRecords, runLength } from './packed.js';
+import { PartitionRecords, runLength, zigzagSize } from './packed.js';
 
 /** A message as kafkajs hands it to the request encoder. */
 export interface WireMessage {
@@ -117,16 +117,6 @@ class Writer {
     return this.buf.subarray(0, this.at);
   }
 }
-
-const zigzagSize = (v: number): number => {
-  let u = v >= 0 ? v * 2 : -v * 2 - 1;
-  let n = 1;
-  while (u >= 0x80) {
-    u = Math.floor(u / 0x80);
-    n++;
-  }
-  return n;
-};
 
 /** kafkajs's rule for keys, values and header values: Buffers as they are, null/undefined as null, anything else as String(x). */
 const asBuffer = (x: unknown): Buffer | null => (Buffer.isBuffer(x) ? x : null);

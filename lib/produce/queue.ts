@@ -20,8 +20,6 @@ export interface Queue {
   readonly bytes: number;
   /** The next batch: at most maxRecords records, and records up to maxBytes of keys and values (at least one). */
   take(maxRecords: number, maxBytes: number): Batch;
-  /** Drops what is held; returns how many records that was. */
-  clear(): number;
 }
 
 const size = (b: Buffer | string | null) => (b === null ? 0 : typeof b === 'string' ? Buffer.byteLength(b) : b.length);
@@ -48,12 +46,6 @@ export function recordQueue(): Queue & { push(r: OutRecord): void } {
       const records = held.splice(0, take);
       heldBytes -= bytes;
       return { length: records.length, bytes, record: (i) => records[i]!, payload: { kind: 'records', records } };
-    },
-    clear() {
-      const n = held.length;
-      held = [];
-      heldBytes = 0;
-      return n;
     },
   };
 }
@@ -114,13 +106,6 @@ export function runQueue(key: string | null): Queue & { push(run: RecordRun): vo
       heldBytes = count === 0 ? 0 : Math.max(0, heldBytes - bytes);
       const records = new PackedRecords(taken, key);
       return { length: n, bytes, record: (i) => records.at(i), payload: { kind: 'packed', records } };
-    },
-    clear() {
-      const n = count;
-      runs.length = 0;
-      count = 0;
-      heldBytes = 0;
-      return n;
     },
   };
 }
