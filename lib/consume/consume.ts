@@ -136,14 +136,26 @@ export async function consume(io: Io, o: ConsumeOptions): Promise<ConsumeResult>
   output.onClosed(() => stopWith('closed'));
 
   // For -e, per record: only whether it reaches its partition's end; positions move (and atEnd is asked) only then.
-  let cached: { topic: string; partition: number; key: string; last: string } | undefined;
-  const reachedEnd = (r: InRecord): boolean => {
-    if (cached?.partition !== r.partition || cached.topic !== r.topic) {
-      const key = tp(r.topic, r.partition);
-      cached = { topic: r.topic, partition: r.partition, key, last: ((bounds.get(key)?.high ?? 0n) - 1n).toString() };
+  let cached: { topic: string; partition: number; key: string; last: string; lastNumber: number } | undefined;
+  const endOf = (topic: string, partition: number) => {
+    if (cached?.partition !== partition || cached.topic !== topic) {
+      const key = tp(topic, partition);
+      const last = (bounds.get(key)?.high ?? 0n) - 1n;
+      cached = { topic, partition, key, last: last.toString(), lastNumber: Number(last) };
     }
-    if (!decimalAtLeast(r.offset, cached.last)) return false;
-    position.set(cached.key, BigInt(r.offset) + 1n);
+    return cached;
+  };
+  const reachedEnd = (r: InRecord): boolean => {
+    const end = endOf(r.topic, r.partition);
+    if (!decimalAtLeast(r.offset, end.last)) return false;
+    position.set(end.key, BigInt(r.offset) + 1n);
+    return true;
+  };
+  /** reachedEnd for an offset given as a Number (packed records: lib/kafka/fetched.ts keeps them below 2^53). */
+  const reachedEndAt = (topic: string, partition: number, offset: number): boolean => {
+    const end = endOf(topic, partition);
+    if (offset < end.lastNumber) return false;
+    position.set(end.key, BigInt(offset) + 1n);
     return true;
   };
   const atEnd = () => assigned !== undefined && assigned.every((k) => (position.get(k) ?? -1n) >= (bounds.get(k)?.high ?? 0n));
@@ -155,18 +167,33 @@ export async function consume(io: Io, o: ConsumeOptions): Promise<ConsumeResult>
     idle = setTimeout(() => stopWith('idle'), o.idleTimeoutMs);
   };
 
+  const handedOver = () => {
+    if (consumed === 0) spinner.stop();
+    consumed += 1;
+  };
+  /** After a record is handed over: false (and stop) at the limit, or when it reached the end of the last partition to read. */
+  const goOn = (reachedItsEnd: boolean): boolean => {
+    const limit = o.maxMessages !== undefined && consumed >= o.maxMessages;
+    const done = limit || (reachedItsEnd && atEnd());
+    if (done) stopWith(limit ? 'limit' : 'end');
+    return !done;
+  };
   const consumer = await openConsumer(
     { ...o.connection, groupId, topics, fromBeginning: o.fromBeginning || startAt.from === 'beginning', ...(o.partitions ? { partitions: o.partitions } : {}) },
     {
       onRecord(r: InRecord) {
-        if (consumed === 0) spinner.stop();
-        consumed += 1;
+        handedOver();
         output.push(r);
-        const limit = o.maxMessages !== undefined && consumed >= o.maxMessages;
-        const done = limit || (o.exitAtEnd && reachedEnd(r) && atEnd());
-        if (done) stopWith(limit ? 'limit' : 'end');
-        return !done;
+        return goOn(o.exitAtEnd && reachedEnd(r));
       },
+      // --raw: values copied out of the fetched bytes, with no object per record.
+      ...(output.pushValue && {
+        onValue(topic: string, partition: number, buf: Buffer, start: number, end: number, offset: number) {
+          handedOver();
+          output.pushValue!(buf, start, end);
+          return goOn(o.exitAtEnd && reachedEndAt(topic, partition, offset));
+        },
+      }),
       onBatchEnd() {
         armIdle();
         // false when the batch's text never reached the reader: its offsets are not committed.
@@ -247,9 +274,12 @@ async function resolveTopics(o: ConsumeOptions): Promise<string[]> {
 
 /** Text output is gathered into one write per this many characters at most, and flushed at the end of each fetched batch. */
 const WRITE_CHUNK = 256 * 1024;
+const NO_BYTES = Buffer.alloc(0);
 
 interface Writer {
   push(r: InRecord): void;
+  /** --raw only: a value as its span buf[start, end) (end -1: null), without a record object. */
+  pushValue?(buf: Buffer, start: number, end: number): void;
   /** Writes what was gathered; resolves once stdout took it (backpressure): true, or false if stdout has closed. */
   flush(): Promise<boolean>;
   /** Calls back once when stdout closes under us (EPIPE: the reader went away). */
@@ -281,10 +311,17 @@ function writer(io: Io, output: Output, decode?: RecordDecoder, fail?: (e: Error
   /** --raw: the buffer records are copied into (value, newline), handed to `bytes` when full or written. */
   let raw: Buffer | undefined;
   let rawAt = 0;
+  /** Write buffers stdout has taken (their write called back), for the next ones; and the one sealed for the next write. */
+  const spare: Buffer[] = [];
+  // Only the process's stdout (a file, pipe or terminal) is done with a buffer once its write calls back; a stream such
+  // as a PassThrough hands the buffer itself on to its reader.
+  const reusable = io.stdout === process.stdout;
+  let sealed: Buffer | undefined;
   const seal = () => {
     if (raw && rawAt > 0) {
       bytes.push(raw.subarray(0, rawAt));
       held += rawAt;
+      if (raw.length === WRITE_CHUNK) sealed = raw;
     }
     raw = undefined;
     rawAt = 0;
@@ -293,6 +330,8 @@ function writer(io: Io, output: Output, decode?: RecordDecoder, fail?: (e: Error
   const send = (): Promise<boolean> | undefined => {
     seal();
     const chunk = text ? text : bytes.length > 0 ? (bytes.length === 1 ? bytes[0]! : Buffer.concat(bytes, held)) : undefined;
+    const reuse = bytes.length === 1 ? sealed : undefined;
+    sealed = undefined;
     text = '';
     bytes = [];
     held = 0;
@@ -300,6 +339,7 @@ function writer(io: Io, output: Output, decode?: RecordDecoder, fail?: (e: Error
     return new Promise<boolean>((resolve) => {
       io.stdout.write(chunk, (e) => {
         if (readerGone(e)) gone();
+        if (reuse && !e && reusable) spare.push(reuse);
         resolve(!e);
       });
     });
@@ -362,15 +402,17 @@ function writer(io: Io, output: Output, decode?: RecordDecoder, fail?: (e: Error
   };
   if (output.kind === 'raw') {
     // recordRaw's bytes (the value, a newline) copied into one buffer per write: no list entry or object per record.
+    const pushValue = (buf: Buffer, start: number, end: number) => {
+      const n = end < 0 ? 0 : end - start;
+      if (raw && rawAt + n + 1 > raw.length) sendMidBatch();
+      raw ??= n + 1 <= WRITE_CHUNK ? (spare.pop() ?? Buffer.allocUnsafe(WRITE_CHUNK)) : Buffer.allocUnsafe(n + 1);
+      if (n > 0) rawAt += buf.copy(raw, rawAt, start, end);
+      raw[rawAt++] = 0x0a;
+    };
     return {
       ...base,
-      push(r) {
-        const n = r.value === null ? 0 : r.value.length;
-        if (raw && rawAt + n + 1 > raw.length) sendMidBatch();
-        raw ??= Buffer.allocUnsafe(Math.max(WRITE_CHUNK, n + 1));
-        if (n > 0) rawAt += r.value!.copy(raw, rawAt);
-        raw[rawAt++] = 0x0a;
-      },
+      pushValue,
+      push: (r) => (r.value === null ? pushValue(NO_BYTES, 0, -1) : pushValue(r.value, 0, r.value.length)),
     };
   }
   return {

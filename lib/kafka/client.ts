@@ -3,10 +3,15 @@ import { withOfflinePartitions } from './patches.js'; // first: replaces kafkajs
 import { Kafka, logLevel, type Admin, type KafkaConfig, type LogEntry, type logCreator, type SASLOptions } from 'kafkajs';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { Writable } from 'node:stream';
+import { createRequire } from 'node:module';
 import { registerCodecs } from './codecs.js';
+import { socketFactory } from './socket.js';
 import { unreachable, withDeadline } from './deadline.js';
 
 export { unreachable, withDeadline } from './deadline.js';
+
+const require = createRequire(import.meta.url);
+const defaultSocketFactory = require('kafkajs/src/network/socketFactory.js') as () => Parameters<typeof socketFactory>[0];
 import { EXIT, KtoolError } from '../errors.js';
 import { redact, type Secret } from '../config/secret.js';
 
@@ -80,6 +85,7 @@ export function createKafka(options: ConnectionOptions): Kafka {
     logCreator: stderrLogger(options.stderr ?? process.stderr, options.sasl ? [options.sasl.password] : []),
     ...(options.sasl ? { sasl: saslConfig(options.sasl) } : {}),
     ...(options.tls ? { ssl: tlsConfig(options.tls) } : {}),
+    socketFactory: socketFactory(defaultSocketFactory()),
   };
   return new Kafka(config);
 }

@@ -1,10 +1,12 @@
 // Consuming: a kafkajs group consumer with seeks on assignment, a chosen-partitions assigner and backpressure.
 import './patches.js'; // first: replaces two kafkajs producer internals before kafkajs loads them
 import { commitStartPositions } from './start-positions.js';
-import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
+import { AssignerProtocol, type KafkaMessage, type PartitionAssigner } from 'kafkajs';
 import { createKafka, mapKafkaError, PROPAGATION_WINDOW_MS, retryRetriable, unreachable, withDeadline, type ConnectionOptions } from './client.js';
 import { allTopicNames } from './admin.js';
 import { EXIT, KtoolError } from '../errors.js';
+import { RecordCursor } from './fetched.js';
+import type { PackedBatch } from './batch.js';
 
 export interface InRecord {
   topic: string;
@@ -27,6 +29,12 @@ export interface Seek {
 export interface ConsumerHandlers {
   /** Called for each record; returns false to stop (no further record is handed over, and this one's offset is committed). */
   onRecord(record: InRecord): boolean;
+  /**
+   * With it, records fetched packed (lib/kafka/fetched.ts: all but transactions' and old formats') are handed over as
+   * their value's span instead: buf[start, end), end -1 for a null value; the offset as a Number. No object per record
+   * (kconsume --raw). Returns false to stop, as onRecord.
+   */
+  onValue?(topic: string, partition: number, buf: Buffer, start: number, end: number, offset: number): boolean;
   /**
    * Called after each fetched batch's records, before their offsets are committed (e.g. to flush output). May return
    * a promise (e.g. waiting for stdout to drain): fetching pauses until it settles. false: the records handed over did
@@ -87,6 +95,59 @@ function headerList(h: Record<string, Buffer | string | Array<Buffer | string> |
     for (const one of Array.isArray(v) ? v : [v]) list.push([k, one === undefined ? null : Buffer.isBuffer(one) ? one : Buffer.from(one)]);
   }
   return list ?? NO_HEADERS;
+}
+
+/** Where a batch's handing over ended: the last record handed over, and whether a handler asked to stop. */
+interface HandedOver {
+  offset: string | undefined;
+  stop: boolean;
+}
+
+/** kafkajs's eachBatch checks: whether the consumer still runs, and whether a seek for this partition is pending. */
+interface Live {
+  isRunning(): boolean;
+  isStale(): boolean;
+}
+
+/** Hands a batch's records to onRecord, from kafkajs's record objects (transactions, old formats). */
+function recordObjects(topic: string, partition: number, messages: KafkaMessage[], handlers: ConsumerHandlers, live: Live): HandedOver {
+  let offset: string | undefined;
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i]!;
+    // Stopped, or a seek for this partition is pending (the rest of this batch is from the old position).
+    // isStale() costs a string key per call, so it is asked every 256 records (seeks come with rebalances, between batches).
+    if (!live.isRunning() || ((i & 255) === 0 && live.isStale())) break;
+    const more = handlers.onRecord({ topic, partition, offset: message.offset, timestamp: message.timestamp, key: message.key, value: message.value, headers: headerList(message.headers) });
+    offset = message.offset;
+    if (!more) return { offset, stop: true };
+  }
+  return { offset, stop: false };
+}
+
+/** Hands a packed batch's records over (fetched.ts): as value spans to onValue when given, else as InRecords to onRecord. */
+function packedRecords(topic: string, partition: number, packed: PackedBatch, handlers: ConsumerHandlers, live: Live): HandedOver {
+  const cursor = new RecordCursor(packed.fetch.runs);
+  for (let i = 0; i < packed.skip; i++) cursor.next();
+  const onValue = handlers.onValue;
+  let offset = -1;
+  for (let i = 0; cursor.next(); i++) {
+    if (!live.isRunning() || ((i & 255) === 0 && live.isStale())) break;
+    const c = cursor;
+    const more = onValue
+      ? onValue(topic, partition, c.buf, c.valueStart, c.valueEnd, c.offset)
+      : handlers.onRecord({
+          topic,
+          partition,
+          offset: String(c.offset),
+          timestamp: String(c.timestamp),
+          key: c.keyEnd < 0 ? null : c.buf.subarray(c.keyStart, c.keyEnd),
+          value: c.valueEnd < 0 ? null : c.buf.subarray(c.valueStart, c.valueEnd),
+          headers: c.headerCount === 0 ? NO_HEADERS : c.headers(),
+        });
+    offset = c.offset;
+    if (!more) return { offset: String(offset), stop: true };
+  }
+  return { offset: offset < 0 ? undefined : String(offset), stop: false };
 }
 
 /** The innermost error kafkajs wrapped (KafkaJSNumberOfRetriesExceeded and friends carry the broker's in `cause`). */
@@ -162,24 +223,16 @@ export async function openConsumer(options: ConsumerOptions, handlers: ConsumerH
     eachBatchAutoResolve: false,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
       const { topic, partition } = batch;
-      let last: string | undefined;
-      const messages = batch.messages;
-      for (let i = 0; i < messages.length; i++) {
-        const message = messages[i]!;
-        // Stopped, or a seek for this partition is pending (the rest of this batch is from the old position).
-        // isStale() costs a string key per call, so it is asked every 256 records (seeks come with rebalances, between batches).
-        if (!isRunning() || ((i & 255) === 0 && isStale())) break;
-        const more = handlers.onRecord({ topic, partition, offset: message.offset, timestamp: message.timestamp, key: message.key, value: message.value, headers: headerList(message.headers) });
-        last = message.offset;
-        if (!more) {
-          // Called before returning so kafkajs's loop sees it before the next batch; not awaited (it waits for this batch).
-          void consumer.stop();
-          break;
-        }
-      }
+      const packed = (batch as { packed?: PackedBatch }).packed;
+      const live = { isRunning, isStale };
+      const last = packed ? packedRecords(topic, partition, packed, handlers, live) : recordObjects(topic, partition, batch.messages, handlers, live);
+      // onValue copies each value out: nothing reads the fetched bytes any more (records handed as objects may be kept).
+      if (packed && handlers.onValue) packed.fetch.release();
+      // Called before returning so kafkajs's loop sees it before the next batch; not awaited (it waits for this batch).
+      if (last.stop) void consumer.stop();
       const delivered = (await handlers.onBatchEnd?.()) !== false;
       // kafkajs commits the resolved offset when this returns: only records handed over (and flushed) count.
-      if (last !== undefined && delivered) resolveOffset(last);
+      if (last.offset !== undefined && delivered) resolveOffset(last.offset);
       await heartbeat();
     },
   });

@@ -11,8 +11,10 @@
 //   when one partition had no leader: inside withOfflinePartitions (admin calls) the metadata comes back as it is.
 // - network/requestQueue/index.js ran a 1 ms timer per connection, set with a negative delay (see request-queue.ts).
 // - consumer/batch.js made a Long of every fetched record's offset (see batch.ts);
+// - protocol/requests/fetch/v4/decodeMessages.js (fetch v4-v11) made ~6 objects per fetched record (see fetched.ts);
 // - protocol/request.js copied every request's body twice to frame it (see request-frame.ts);
 // - consumer/, admin/ and broker/saslAuthenticator/ load on first use, not with kafkajs (start-up time; see LAZY);
+// - network/connection.js's processData held each response twice, as socket chunks and joined (see response-frame.ts);
 // - cluster/brokerPool.js's withBroker failed a metadata call on the first dead broker it tried (see with-broker.ts).
 // kafkajs is pinned and unmaintained (tulios/kafkajs#1603); test/unit/kafka/patches.test.ts checks the encoders and
 // decoder against the originals and that kafkajs loads ours; test/failure/produce-leader-kill.test.ts checks the retry.
@@ -25,6 +27,8 @@ import { sendMessages } from './send-messages.js';
 import { RequestQueue } from './request-queue.js';
 import { createFrame, FRAME_HEADROOM } from './request-frame.js';
 import { fastBatch } from './batch.js';
+import { packedDecodeMessages } from './fetched.js';
+import { processData } from './response-frame.js';
 import { withBroker } from './with-broker.js';
 
 const require = createRequire(import.meta.url);
@@ -40,6 +44,7 @@ export const PATCHED = {
   requestQueue: 'kafkajs/src/network/requestQueue/index.js',
   request: 'kafkajs/src/protocol/request.js',
   batch: 'kafkajs/src/consumer/batch.js',
+  decodeMessages: 'kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js',
 } as const;
 
 /** kafkajs's Produce v3 response (v4-v7 reuse its parse) with a parse that keeps each partition's error code, never throws. */
@@ -64,7 +69,7 @@ const metadataResponse = {
 
 /** kafkajs's request object for Produce v3 (v4-v7 copy it and change apiVersion), with our encoder. */
 const Encoder = require('kafkajs/src/protocol/encoder.js');
-const { lookupCodec } = require('kafkajs/src/protocol/message/compression/index.js');
+const { lookupCodec, lookupCodecByAttributes } = require('kafkajs/src/protocol/message/compression/index.js');
 const compress = (codec: number, records: Buffer): Promise<Buffer> => lookupCodec(codec).compress({ buffer: records });
 
 export function produceRequest(data: ProduceRequestData): { apiKey: number; apiVersion: number; apiName: string; expectResponse: () => boolean; encode: () => Promise<unknown> } {
@@ -112,6 +117,7 @@ export const patchedInTime = [
   'kafkajs/src/protocol/requests/metadata/v1/response.js', // v1-v6 capture v0's parse
   'kafkajs/src/network/connection.js', // captures the request queue and the request framing
   'kafkajs/src/consumer/consumerGroup.js', // captures the Batch class
+  'kafkajs/src/protocol/requests/fetch/v4/response.js', // v4-v11 capture decodeMessages
 ].every((id) => !require.cache[require.resolve(id)]);
 /**
  * kafkajs requires its consumer, admin client and SASL authenticators (with node:crypto) when it loads, whatever the
@@ -145,6 +151,12 @@ preload(PATCHED.produceResponse, produceResponse);
 preload(PATCHED.metadataResponse, metadataResponse);
 preload(PATCHED.requestQueue, RequestQueue);
 preload(PATCHED.request, createFrame(() => new Encoder(0)));
+// kafkajs's own decodeMessages, loaded once ours decodes records (above), for the batches fetched.ts leaves to it.
+// Packed fetches need our Batch: only if kafkajs's consumer group, which captures the Batch class, has not loaded yet.
+if (!require.cache[require.resolve('kafkajs/src/consumer/consumerGroup.js')]) {
+  preload(PATCHED.decodeMessages, packedDecodeMessages(require(PATCHED.decodeMessages), (attributes) => lookupCodecByAttributes(attributes)));
+}
 preload(PATCHED.batch, fastBatch((require(PATCHED.batch) as { prototype: object }).prototype));
 // After the preloads: brokerPool.js loads kafkajs's network modules, which must find ours in the cache.
 (require('kafkajs/src/cluster/brokerPool.js') as { prototype: { withBroker: unknown } }).prototype.withBroker = withBroker;
+(require('kafkajs/src/network/connection.js') as { prototype: { processData: unknown } }).prototype.processData = processData;

@@ -1,5 +1,6 @@
 // Compressed batches against an independent client: what we write, kcat (librdkafka) reads, and the other way round.
 import { execFile } from 'node:child_process';
+import '../../../lib/kafka/patches.js'; // first, as the CLI has it: kafkajs's consumer then reads fetches packed (fetched.ts)
 import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import { describe, expect, it, vi } from 'vitest';
 import { registerCodecs, type Codec } from '../../../lib/kafka/codecs.js';

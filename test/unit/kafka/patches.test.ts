@@ -11,21 +11,11 @@ import { parseAlterConfigsResponse, parseCreateTopicsResponse } from '../../../l
 import { crc32c, crc32cJs } from '../../../lib/kafka/crc32c.js';
 import { encodeProduceRequest, type ProduceRequestData } from '../../../lib/kafka/produce-request.js';
 import '../../../lib/kafka/index.js';
+import { original } from '../../support/kafkajs-original.js';
 
 const require = createRequire(import.meta.url);
 const Long = require('kafkajs/src/utils/long.js');
 
-/** Loads kafkajs's own module, bypassing the cache entry our patch put there. */
-function original<T>(id: string): T {
-  const path = require.resolve(id);
-  const saved = require.cache[path];
-  delete require.cache[path];
-  try {
-    return require(path) as T;
-  } finally {
-    if (saved) require.cache[path] = saved;
-  }
-}
 
 type KafkajsRequest = (data: ProduceRequestData) => { encode(): Promise<{ buffer: Buffer }> };
 const kafkajsRequest = original<KafkajsRequest>(PATCHED.produceRequest);
@@ -110,6 +100,7 @@ describe('the patches kafkajs loads', () => {
     for (const v of [1, 2, 3]) expect(require(`kafkajs/src/protocol/requests/createTopics/v${v}/response.js`).parse).toBe(parseCreateTopicsResponse);
     for (const v of [0, 1]) expect(require(`kafkajs/src/protocol/requests/alterConfigs/v${v}/response.js`).parse).toBe(parseAlterConfigsResponse);
     expect(require(PATCHED.requestQueue)).toBe(RequestQueue);
+    expect(require(PATCHED.decodeMessages)).not.toBe(original(PATCHED.decodeMessages));
     expect(require('kafkajs/src/protocol/request.js')).not.toBe(original(PATCHED.request));
     expect(new (require('kafkajs/src/network/connection.js'))({ host: '127.0.0.1', port: 1, logger: { namespace: () => ({ debug() {}, info() {}, warn() {}, error() {} }) } }).requestQueue).toBeInstanceOf(RequestQueue);
     expect(patchedInTime).toBe(true);
