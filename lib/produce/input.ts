@@ -89,8 +89,10 @@ function lastBytes(parts: Buffer[], n: number): Buffer {
  * Yields the records each chunk completes as runs (never empty): the chunk itself with the bounds of the records in it,
  * after a run of the record it completed if one began in an earlier chunk (joined into a fresh buffer). No object is
  * made per record. On a too-large record, the records before it are yielded first, then it throws.
+ * With `done`, a chunk's unfinished record is copied rather than kept as a slice, and done(chunk) is called once the
+ * chunk's runs were taken (the consumer asked for the next ones): nothing here refers to the chunk any more (chunks.ts).
  */
-export async function* splitRecordRuns(stream: Readable, delimiter: Buffer, options: { maxRecordBytes?: number } = {}): AsyncGenerator<RecordRun[]> {
+export async function* splitRecordRuns(stream: Readable, delimiter: Buffer, options: { maxRecordBytes?: number; done?: (chunk: Buffer) => void } = {}): AsyncGenerator<RecordRun[]> {
   if (delimiter.length === 0) throw new TypeError('splitRecords: the delimiter must not be empty');
   const max = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const d = delimiter.length;
@@ -159,7 +161,8 @@ export async function* splitRecordRuns(stream: Readable, delimiter: Buffer, opti
         pos = at + d;
       }
       if (pos < chunk.length) {
-        parts.push(pos === 0 ? chunk : chunk.subarray(pos));
+        const rest = pos === 0 ? chunk : chunk.subarray(pos);
+        parts.push(options.done ? Buffer.from(rest) : rest);
         pending += chunk.length - pos;
         if (pending > max + slack) throw tooLarge();
       }
@@ -170,6 +173,7 @@ export async function* splitRecordRuns(stream: Readable, delimiter: Buffer, opti
     }
     if (found > 0) done.push({ buf: chunk, bounds: scratch.slice(0, found) });
     if (done.length > 0) yield done;
+    options.done?.(chunk);
   }
   if (pending > 0) yield [joined(Buffer.alloc(0), false)];
 }

@@ -5,6 +5,8 @@ import { err, out, type Io } from '../io.js';
 import { paint, progress } from '../cli/style.js';
 import { parseJsonRecord, splitKey, splitRecordBatches, splitRecordRuns, type InputRecord } from './input.js';
 import { recordBytes, recordQueue, runQueue, type Batch } from './queue.js';
+import { PooledFileStream } from './chunks.js';
+import { runLength } from '../kafka/packed.js';
 import type { Acks, Compression, ConnectionOptions, Delivery, OutRecord, RecordProducer, SendResult } from '../kafka/index.js';
 import { withDeadline } from '../kafka/deadline.js';
 import { MAX_IN_FLIGHT } from '../kafka/lanes.js';
@@ -123,6 +125,11 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
   const records = packed ? undefined : recordQueue();
   const runs = packed ? runQueue(o.key ?? null) : undefined;
   const queue = (records ?? runs)!;
+  // Chunks read from a file go back to their pool once their lines are sent (chunks.ts); only packed lines say so.
+  const pool = runs && o.source.kind === 'stream' && o.source.stream instanceof PooledFileStream ? o.source.stream.pool : undefined;
+  const sent = (batch: Batch) => {
+    if (pool && batch.payload.kind === 'packed') for (const run of batch.payload.records.runs) pool.drop(run.buf, runLength(run));
+  };
   /** A packed batch's limit is its size as encoded (queue.ts). */
   const maxBatchBytes = runs ? Math.min(batchBytes, PACKED_BATCH_BYTES) : batchBytes;
   /** Two batches are held: the reader waits (by records, or by bytes for large records). */
@@ -149,8 +156,12 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
   const reader = (async () => {
     try {
       if (runs && o.source.kind === 'stream') {
-        for await (const chunk of splitRecordRuns(o.source.stream, o.source.delimiter)) {
-          for (const run of chunk) runs.push(run);
+        const done = pool && ((chunk: Buffer) => pool.drop(chunk, 1));
+        for await (const chunk of splitRecordRuns(o.source.stream, o.source.delimiter, done ? { done } : {})) {
+          for (const run of chunk) {
+            runs.push(run);
+            pool?.hold(run.buf, runLength(run));
+          }
           toSender.poke();
           if (failure || aborted()) break;
           while (full() && !failure && !aborted()) await toReader.wait();
@@ -253,6 +264,9 @@ export async function produce(io: Io, o: ProduceOptions): Promise<ProduceResult>
       const sending = batch.payload.kind === 'packed' ? producer.sendPacked!(o.topic, batch.payload.records) : producer.sendEach(o.topic, batch.payload.records);
       // Answers are taken in input order, whichever comes first: counts, reports and the first refusal stay in order.
       settled = settle(batch, first, sentAt, sending, settled);
+      // The batch's lines are read until the send is over (retries encode them again) and settle() has counted them.
+      const over = () => sent(batch);
+      void Promise.allSettled([sending, settled]).then(over);
       inFlight.push(settled);
       if (inFlight.length >= window) await inFlight.shift();
     }

@@ -1,7 +1,7 @@
 // kproduce's input as users give it: --json-input lines that would silently do the wrong thing, and messages typed on
 // a real terminal (a pty from util-linux `script`), checked with kcat, an independent client.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -101,4 +101,55 @@ describe('kproduce on a terminal', () => {
     );
     expect(stored(topic)).toEqual([]);
   });
+});
+
+// Lines from a regular file are read into chunks used again once their lines are sent (lib/produce/chunks.ts): 24 MB is
+// more chunks than are held at once, so chunks are read into again while other batches are still in flight.
+describe('kproduce from a regular file (pooled chunks)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kproduce-file-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const values = Array.from({ length: 60_000 }, (_, i) => `f${String(i).padStart(6, '0')}-${(i * 104_729).toString(36).repeat(60)}`);
+  const file = join(dir, 'lines.txt');
+  writeFileSync(file, values.join('\n') + '\n');
+  /** What the topic holds, by partition in offset order (kcat reads it; the output is larger than spawnSync's default buffer). */
+  const byPartition = (topic: string) => {
+    const r = spawnSync('kcat', ['-b', process.env.KAFKA_BROKERS as string, '-C', '-t', topic, '-e', '-q', '-f', '%p %s\\n'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 60_000 });
+    const parts = new Map<string, string[]>();
+    for (const l of lines(r.stdout)) {
+      const [p, v] = l.split(' ') as [string, string];
+      parts.set(p, [...(parts.get(p) ?? []), v]);
+    }
+    return parts;
+  };
+  /** Every line stored once, and each partition's lines in input order. */
+  const expectAllInOrder = (topic: string, expected: string[]) => {
+    const parts = byPartition(topic);
+    expect([...parts.values()].flat().sort()).toEqual([...expected].sort());
+    for (const got of parts.values()) expect(got).toEqual([...got].sort()); // values sort in input order
+  };
+
+  it('`kproduce T < file` and `kproduce T -f file`: every line stored once, byte for byte, each partition in input order', async () => {
+    for (const how of ['stdin', '-f'] as const) {
+      const topic = await freshTopic(`pooled-${how === '-f' ? 'f' : 'stdin'}`, 3);
+      const fd = openSync(file, 'r');
+      const child = spawn(process.execPath, [bin('kproduce'), topic, ...(how === '-f' ? ['-f', file] : [])], { stdio: [how === 'stdin' ? fd : 'ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+      closeSync(fd);
+      let stderr = '';
+      child.stderr!.on('data', (b: Buffer) => (stderr += b));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stderr).toMatch(/^kproduce: 60000 messages \(/);
+      expect(code).toBe(0);
+      expectAllInOrder(topic, values);
+    }
+  }, 120_000);
+
+  it('a line over the broker\'s limit in the middle of the file: the batch holding it goes again in halves from its chunks, the others are stored once, in order', async () => {
+    const topic = await freshTopic('pooled-too-large', 3);
+    const big = join(dir, 'big.txt');
+    writeFileSync(big, [...values.slice(0, 30_000), 'x'.repeat(2 * 1024 * 1024), ...values.slice(30_000)].join('\n') + '\n');
+    const r = await run('kproduce', [topic, '-f', big], { timeoutMs: 120_000 });
+    expect(r.stderr).toMatch(/^error: 1 of 60001 messages were not acknowledged: line 30001, 2\.1 MB: the broker refused a record as too large$/m);
+    expect(r.code).toBe(1);
+    expectAllInOrder(topic, values);
+  }, 120_000);
 });
