@@ -103,12 +103,12 @@ describe('kproduce on a terminal', () => {
   });
 });
 
-// Lines from a regular file are read into chunks used again once their lines are sent (lib/produce/chunks.ts): 24 MB is
+// Lines from a regular file are read into chunks used again once their lines are sent (lib/produce/chunks.ts): 14 MB is
 // more chunks than are held at once, so chunks are read into again while other batches are still in flight.
 describe('kproduce from a regular file (pooled chunks)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kproduce-file-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const values = Array.from({ length: 60_000 }, (_, i) => `f${String(i).padStart(6, '0')}-${(i * 104_729).toString(36).repeat(60)}`);
+  const values = Array.from({ length: 40_000 }, (_, i) => `f${String(i).padStart(6, '0')}-${(i * 104_729).toString(36).repeat(50)}`);
   const file = join(dir, 'lines.txt');
   writeFileSync(file, values.join('\n') + '\n');
   /** What the topic holds, by partition in offset order (kcat reads it; the output is larger than spawnSync's default buffer). */
@@ -137,7 +137,7 @@ describe('kproduce from a regular file (pooled chunks)', () => {
       let stderr = '';
       child.stderr!.on('data', (b: Buffer) => (stderr += b));
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      expect(stderr).toMatch(/^kproduce: 60000 messages \(/);
+      expect(stderr).toMatch(/^kproduce: 40000 messages \(/);
       expect(code).toBe(0);
       expectAllInOrder(topic, values);
     }
@@ -146,9 +146,9 @@ describe('kproduce from a regular file (pooled chunks)', () => {
   it('a line over the broker\'s limit in the middle of the file: the batch holding it goes again in halves from its chunks, the others are stored once, in order', async () => {
     const topic = await freshTopic('pooled-too-large', 3);
     const big = join(dir, 'big.txt');
-    writeFileSync(big, [...values.slice(0, 30_000), 'x'.repeat(2 * 1024 * 1024), ...values.slice(30_000)].join('\n') + '\n');
+    writeFileSync(big, [...values.slice(0, 20_000), 'x'.repeat(2 * 1024 * 1024), ...values.slice(20_000)].join('\n') + '\n');
     const r = await run('kproduce', [topic, '-f', big], { timeoutMs: 120_000 });
-    expect(r.stderr).toMatch(/^error: 1 of 60001 messages were not acknowledged: line 30001, 2\.1 MB: the broker refused a record as too large$/m);
+    expect(r.stderr).toMatch(/^error: 1 of 40001 messages were not acknowledged: line 20001, 2\.1 MB: the broker refused a record as too large$/m);
     expect(r.code).toBe(1);
     expectAllInOrder(topic, values);
   }, 120_000);
