@@ -79,6 +79,9 @@ export function packedDecodeMessages(original: (d: Decoder) => Promise<unknown>,
       const maxTimestamp = int64(b, p + 35);
       const lastOffsetDelta = b.readInt32BE(p + 23);
       if (b[p + 16] !== MAGIC_V2 || attributes & (ATTR_TRANSACTIONAL | ATTR_CONTROL) || baseOffset === undefined || baseTimestamp === undefined || maxTimestamp === undefined || !Number.isSafeInteger(baseOffset + lastOffsetDelta)) {
+        // kafkajs's records are views of the response: a lease never released keeps its buffer out of the pool
+        // (the other partitions' releases must not give it back while these are read).
+        lease(b);
         decoder.offset = at;
         return original(decoder);
       }

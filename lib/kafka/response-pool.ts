@@ -2,8 +2,8 @@
 // copies every value into its output, so a fetch's buffer is free once each of its partitions' records has been handed
 // over: 256 MB read was 85 new 3 MiB buffers, each a page-faulted allocation the garbage collector ran to free (19
 // full collections of a 9 MiB heap). A buffer goes back only when every partition read from it packed (fetched.ts)
-// has released it: one never released (a batch kafkajs dropped, records handed over as objects) is left to the
-// garbage collector, as before. response-frame.ts takes buffers; fetched.ts leases them; consumer.ts releases.
+// has released it: one never released (a batch kafkajs dropped, records handed over as objects, a partition left to
+// kafkajs's decoding, whose records are views of it) is left to the garbage collector, as before. response-frame.ts takes buffers; fetched.ts leases them; consumer.ts releases.
 
 /** Responses smaller than this get a buffer of their own, as before. */
 const POOLED_FROM = 256 * 1024;

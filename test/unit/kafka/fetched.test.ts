@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { PATCHED } from '../../../lib/kafka/patches.js';
 import { PackedFetch, RecordCursor } from '../../../lib/kafka/fetched.js';
 import type { PackedBatch } from '../../../lib/kafka/batch.js';
+import { responseBuffer } from '../../../lib/kafka/response-pool.js';
 import '../../../lib/kafka/index.js';
 import { original } from '../../support/kafkajs-original.js';
 
@@ -153,6 +154,19 @@ describe('packed fetch decoding', () => {
       expect(got).toEqual(await theirs(d2));
       expect(d1.offset).toBe(d2.offset);
     }
+  });
+
+  it('a response holding kafkajs\'s records is never pooled again, whatever the packed partitions beside them release', async () => {
+    const plain = await messageSet([{ firstOffset: 0, records: values(3) }]);
+    const txn = await messageSet([{ firstOffset: 0, records: values(2), transactional: true }]);
+    const response = responseBuffer(512 * 1024); // a fetch response: one packed partition, then one left to kafkajs
+    plain.copy(response, 0);
+    txn.copy(response, plain.length);
+    const d = new Decoder(response);
+    const packed = (await ours(d)) as PackedFetch;
+    expect(Array.isArray(await ours(d))).toBe(true);
+    packed.release();
+    expect(responseBuffer(512 * 1024).buffer).not.toBe(response.buffer);
   });
 
   it('gives kafkajs what has no record batch: an empty message set', async () => {
