@@ -8,12 +8,13 @@ import { registerCodecs } from './codecs.js';
 import { socketFactory } from './socket.js';
 import { unreachable, withDeadline } from './deadline.js';
 
+import { EXIT, KtoolError } from '../errors.js';
+import { redact, type Secret } from '../config/secret.js';
+
 export { unreachable, withDeadline } from './deadline.js';
 
 const require = createRequire(import.meta.url);
 const defaultSocketFactory = require('kafkajs/src/network/socketFactory.js') as () => Parameters<typeof socketFactory>[0];
-import { EXIT, KtoolError } from '../errors.js';
-import { redact, type Secret } from '../config/secret.js';
 
 export interface ConnectionOptions {
   brokers: string[];

@@ -6,41 +6,29 @@
 // A chunk whose references are never all dropped (the object path: records kept as Buffers) is left to the collector.
 import { close, open, read } from 'node:fs';
 import { Readable } from 'node:stream';
+import { BufferPool } from '../kafka/buffer-pool.js';
 
 export const CHUNK_BYTES = 1024 * 1024;
 /** Free chunks kept at most: about what is held at once (two queued batches, five in flight, one read ahead). */
 const KEEP = 12;
 
-interface Held {
-  buf: Buffer;
-  refs: number;
-}
-
+/** The pool chunks are read into (lib/kafka/buffer-pool.ts), by the whole chunk. */
 export class ChunkPool {
-  private readonly free: Buffer[] = [];
-  private readonly held = new WeakMap<ArrayBufferLike, Held>();
+  private readonly pool = new BufferPool(KEEP);
 
   /** A chunk to read into, with one reference: the splitter's, dropped once it has split the chunk. */
   take(): Buffer {
-    const buf = this.free.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
-    this.held.set(buf.buffer, { buf, refs: 1 });
-    return buf;
+    return this.pool.take(CHUNK_BYTES, 1);
   }
 
   /** n references more to the chunk `view` lies in; nothing for a buffer that is not this pool's. */
   hold(view: Buffer, n: number): void {
-    const h = this.held.get(view.buffer);
-    if (h) h.refs += n;
+    this.pool.hold(view, n);
   }
 
   /** n references fewer; at none the chunk is free to be read into again. */
   drop(view: Buffer, n: number): void {
-    const h = this.held.get(view.buffer);
-    if (!h) return;
-    h.refs -= n;
-    if (h.refs !== 0) return;
-    this.held.delete(view.buffer);
-    if (this.free.length < KEEP) this.free.push(h.buf);
+    this.pool.drop(view, n);
   }
 }
 
